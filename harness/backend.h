@@ -1,0 +1,71 @@
+// Backends: the implementations the harness runs and judges, behind one
+// interface. optimized/ implementations know nothing of the harness; each
+// backend adapts one of them (plugins adapt a user's shared library).
+//
+// A backend is prepared once per problem (planning, weight packing: not
+// timed) and then run any number of times (input to output: the timed part).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/bound.h"
+#include "reference/problem.h"
+#include "reference/result.h"
+
+namespace convt {
+
+struct BackendOptions {
+  int threads = 0;             // 0: the backend's default (all cores)
+  bool allow_tf32 = false;     // the backend may round inputs to TF32
+  bool deterministic = false;  // require bitwise run-to-run determinism
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  // Why this backend cannot run p, or nullopt when it can.
+  virtual std::optional<std::string> unsupported(const Problem&) const { return std::nullopt; }
+  // Whether it claims bitwise identical outputs from run to run.
+  virtual bool deterministic() const { return true; }
+  virtual MathMode math() const { return {}; }
+
+  // w (C_in x C_out/groups x kH x kW) and bias (C_out, or null without
+  // bias) stay valid and unchanged until the next prepare.
+  virtual std::optional<Error> prepare(const Problem& p, const float* w, const float* bias) = 0;
+  // x: N x C_in x H_in x W_in; y: N x C_out x H_out x W_out, all float32.
+  virtual std::optional<Error> run(const float* x, float* y) = 0;
+};
+
+struct BackendEntry {
+  std::string name;
+  std::string device;       // "cpu", "cuda"
+  std::string description;
+  std::string unavailable;  // empty when available; otherwise why not
+  std::function<std::unique_ptr<Backend>(const BackendOptions&)> make;
+};
+
+// Every backend convt knows, built or not.
+const std::vector<BackendEntry>& backend_registry();
+
+// A backend chosen by name (or loaded from a plugin), ready to prepare.
+struct NamedBackend {
+  std::string name;
+  std::string device;
+  std::string plugin_path;  // empty unless it came from --plugin
+  std::unique_ptr<Backend> backend;
+};
+
+// The backend of that name, or an error that lists the known ones.
+Result<NamedBackend> make_backend(std::string_view name, const BackendOptions& options = {});
+
+// prepare + run in one call, for one-off runs.
+std::optional<Error> run_once(Backend& b, const Problem& p, const float* x, const float* w,
+                              const float* bias, float* y);
+
+}  // namespace convt

@@ -1,0 +1,22 @@
+// The subcommands of convt and their shared exit codes.
+//   0 success, 1 a check failed, 2 bad input, 3 internal error.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+#include "reference/result.h"
+
+namespace convt::cli {
+
+enum ExitCode : int { kSuccess = 0, kCheckFailed = 1, kBadInput = 2, kInternalError = 3 };
+
+// A subcommand registers its options and, when chosen, sets `action`.
+using Action = std::function<int()>;
+void add_run_command(CLI::App& app, Action& action);
+void add_list_command(CLI::App& app, Action& action);
+
+// Prints "convt: <message>" on stderr and returns kBadInput.
+int bad_input(const Error& error);
+
+}  // namespace convt::cli

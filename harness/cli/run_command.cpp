@@ -1,0 +1,184 @@
+// convt run: one problem through one backend, with generated data or the
+// user's own .npy arrays (shapes then come from the arrays, as in PyTorch).
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <memory>
+
+#include "harness/backend.h"
+#include "harness/cli/command.h"
+#include "harness/data.h"
+#include "harness/npy.h"
+#include "reference/descriptor.h"
+#include "reference/oracle.h"
+
+namespace convt::cli {
+namespace {
+
+struct RunOptions {
+  std::string problem;
+  std::string backend = "reference";
+  std::string input, weight, bias;
+  uint64_t seed = 1;
+  std::string data = "normal";
+  std::string output;
+  std::string output_dtype = "float32";
+  std::string save_inputs;
+};
+
+struct Case {
+  Problem problem;
+  Tensors tensors;
+  bool unbatched = false;
+  std::string origin;  // where the data came from, for the summary
+};
+
+Result<std::vector<float>> load_float32(const std::string& path, std::vector<int64_t>& shape) {
+  Result<NpyArray> a = read_npy(path);
+  if (!a) return a.error();
+  shape = a->shape;
+  return float32_values(*a, path);
+}
+
+Result<Case> case_from_arrays(const RunOptions& o, const Descriptor& d) {
+  if (o.input.empty() || o.weight.empty())
+    return Error{"--input and --weight go together (the shapes come from both arrays)"};
+  Case c;
+  std::vector<int64_t> x_shape, w_shape, b_shape;
+  Result<std::vector<float>> x = load_float32(o.input, x_shape);
+  if (!x) return x.error();
+  Result<std::vector<float>> w = load_float32(o.weight, w_shape);
+  if (!w) return w.error();
+  std::optional<std::vector<int64_t>> bias_shape;
+  if (!o.bias.empty()) {
+    Result<std::vector<float>> b = load_float32(o.bias, b_shape);
+    if (!b) return b.error();
+    c.tensors.bias = std::move(b).value();
+    bias_shape = b_shape;
+  }
+  Result<Problem> p = problem_from_arguments(arguments_with_shapes(d, x_shape, w_shape, bias_shape));
+  if (!p) return Error{"input " + format_shape(x_shape) + ", weight " + format_shape(w_shape) + ": " +
+                       p.error().message};
+  if (auto e = check_shape_tokens(d, *p)) return *e;
+  c.problem = *p;
+  c.tensors.x = std::move(x).value();
+  c.tensors.w = std::move(w).value();
+  c.unbatched = x_shape.size() == 3;
+  c.origin = o.input + ", " + o.weight + (o.bias.empty() ? "" : ", " + o.bias);
+  return c;
+}
+
+Result<Case> case_from_descriptor(const RunOptions& o, const Descriptor& d) {
+  if (!o.bias.empty()) return Error{"--bias needs --input and --weight"};
+  Result<Problem> p = problem_from_descriptor(d);
+  if (!p) return Error{"--problem '" + o.problem + "': " + p.error().message};
+  if (auto e = validate(*p)) return Error{"--problem '" + o.problem + "': " + e->message};
+  Result<DataMode> mode = parse_data_mode(o.data);
+  if (!mode) return mode.error();
+  Case c;
+  c.problem = *p;
+  c.tensors = make_tensors(c.problem, *mode, o.seed);
+  c.origin = std::string(data_mode_name(*mode)) + " data, seed " + std::to_string(o.seed);
+  return c;
+}
+
+std::vector<int64_t> shape_as_given(const std::array<int64_t, 4>& dims, bool unbatched) {
+  return unbatched ? std::vector<int64_t>(dims.begin() + 1, dims.end())
+                   : std::vector<int64_t>(dims.begin(), dims.end());
+}
+
+std::optional<Error> save_inputs(const std::string& dir, const Case& c) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Error{dir + ": cannot create directory: " + ec.message()};
+  const Problem& p = c.problem;
+  if (auto e = write_npy(dir + "/x.npy", shape_as_given(p.input_shape(), c.unbatched), c.tensors.x)) return e;
+  const auto ws = p.weight_shape();
+  if (auto e = write_npy(dir + "/w.npy", {ws.begin(), ws.end()}, c.tensors.w)) return e;
+  if (p.bias)
+    if (auto e = write_npy(dir + "/b.npy", {p.c_out}, c.tensors.bias)) return e;
+  return std::nullopt;
+}
+
+int run(const RunOptions& o) {
+  Result<Descriptor> d = parse_descriptor(o.problem);
+  if (!d) return bad_input(d.error());
+  const bool from_arrays = !o.input.empty() || !o.weight.empty();
+  Result<Case> made = from_arrays ? case_from_arrays(o, *d) : case_from_descriptor(o, *d);
+  if (!made) return bad_input(made.error());
+  const Case& c = *made;
+  const Problem& p = c.problem;
+  if (o.output_dtype == "float64" && o.backend != "reference")
+    return bad_input(Error{"--output-dtype float64 needs --backend reference: only the oracle computes in double"});
+  Result<NamedBackend> backend = make_backend(o.backend);
+  if (!backend) return bad_input(backend.error());
+
+  const float* bias = p.bias ? c.tensors.bias.data() : nullptr;
+  std::vector<float> y(static_cast<size_t>(p.output_elements()));
+  std::vector<double> y64;
+  if (o.output_dtype == "float64") {
+    y64 = conv_transpose2d_oracle(p, c.tensors.x.data(), c.tensors.w.data(), bias);
+    std::transform(y64.begin(), y64.end(), y.begin(), [](double v) { return float(v); });
+  } else if (auto e = run_once(*backend.value().backend, p, c.tensors.x.data(), c.tensors.w.data(), bias,
+                               y.data())) {
+    std::cerr << "convt: backend " << o.backend << " failed: " << e->message << '\n';
+    return kCheckFailed;
+  }
+
+  const std::vector<int64_t> out_shape = shape_as_given(p.output_shape(), c.unbatched);
+  double sum = 0, sum_abs = 0;
+  for (float v : y) {
+    sum += v;
+    sum_abs += std::fabs(v);
+  }
+  const auto [lo, hi] = std::minmax_element(y.begin(), y.end());
+  std::cout << std::setprecision(9) << "problem   " << format_descriptor(p) << '\n'
+            << "backend   " << o.backend << '\n'
+            << "data      " << c.origin << '\n'
+            << "input     " << format_shape(shape_as_given(p.input_shape(), c.unbatched)) << '\n'
+            << "output    " << format_shape(out_shape) << ", " << y.size() << " elements\n";
+  if (!y.empty())
+    std::cout << "values    sum " << sum << ", sum|y| " << sum_abs << ", min " << *lo << ", max " << *hi << '\n';
+
+  if (!o.save_inputs.empty()) {
+    if (auto e = save_inputs(o.save_inputs, c)) return bad_input(*e);
+    std::cout << "wrote     " << o.save_inputs << "/x.npy, w.npy" << (p.bias ? ", b.npy" : "") << '\n';
+  }
+  if (!o.output.empty()) {
+    auto e = y64.empty() ? write_npy(o.output, out_shape, std::span<const float>(y))
+                         : write_npy(o.output, out_shape, std::span<const double>(y64));
+    if (e) return bad_input(*e);
+    std::cout << "wrote     " << o.output << " (" << o.output_dtype << ")\n";
+  }
+  return kSuccess;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, Action& action) {
+  auto o = std::make_shared<RunOptions>();
+  CLI::App* cmd = app.add_subcommand("run", "Run one problem through one backend");
+  cmd->add_option("--problem", o->problem,
+                  "Problem descriptor, e.g. mb2ic8ih5oc12kh3sh2ph1oph1; with --input/--weight only "
+                  "the parameters (e.g. sh2ph1oph1)")
+      ->required();
+  cmd->add_option("--backend", o->backend, "Backend (see convt list)")->capture_default_str();
+  CLI::Option* input = cmd->add_option("--input", o->input, "Input x as float32 .npy, (N, C_in, H, W) or (C_in, H, W)");
+  cmd->add_option("--weight", o->weight, "Weight as float32 .npy, (C_in, C_out/groups, kH, kW)");
+  cmd->add_option("--bias", o->bias, "Bias as float32 .npy, (C_out); without it no bias is used");
+  CLI::Option* seed = cmd->add_option("--seed", o->seed, "Seed of the generated data")->capture_default_str();
+  CLI::Option* data = cmd->add_option("--data", o->data, "Generated data: normal or exact")
+                          ->check(CLI::IsMember({"normal", "exact"}))
+                          ->capture_default_str();
+  input->excludes(seed)->excludes(data);
+  cmd->add_option("--output", o->output, "Write the output y as .npy");
+  cmd->add_option("--output-dtype", o->output_dtype, "float32, or float64 (the oracle's own values)")
+      ->check(CLI::IsMember({"float32", "float64"}))
+      ->capture_default_str();
+  cmd->add_option("--save-inputs", o->save_inputs, "Write x.npy, w.npy and b.npy into this directory");
+  cmd->callback([o, &action] { action = [o] { return run(*o); }; });
+}
+
+}  // namespace convt::cli

@@ -1,0 +1,40 @@
+// Seeded test data. Every element is a pure function of (seed, tensor,
+// index) (a counter-based generator), so the data never depends on thread
+// count, order of generation or platform.
+//
+//   normal  independent N(0, 1) reals.
+//   exact   small integers, with magnitudes (and, for very long sums, a
+//           sparsity of the weights) chosen from the problem so that every
+//           partial sum of every output element is an integer below 2^24:
+//           any correct float32 implementation, in any summation order,
+//           then reproduces the oracle bitwise.
+//   special normal data with IEEE special values placed in it: NaN, +-Inf,
+//           -0.0 and subnormals in x; +-0.0 (so that NaN and Inf meet zero
+//           weights), subnormals and an Inf in w; -0.0, a subnormal and an
+//           Inf in the bias. Sparse enough that most outputs stay finite.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "reference/problem.h"
+#include "reference/result.h"
+
+namespace convt {
+
+enum class DataMode { normal, exact, special };
+inline constexpr DataMode kAllDataModes[] = {DataMode::exact, DataMode::normal, DataMode::special};
+
+Result<DataMode> parse_data_mode(std::string_view text);
+const char* data_mode_name(DataMode mode);
+
+struct Tensors {
+  std::vector<float> x;     // N x C_in x H_in x W_in
+  std::vector<float> w;     // C_in x C_out/groups x kH x kW
+  std::vector<float> bias;  // C_out, or empty without bias
+};
+
+Tensors make_tensors(const Problem& p, DataMode mode, uint64_t seed);
+
+}  // namespace convt
