@@ -1,37 +1,13 @@
 #include "harness/backend.h"
 
-#include "reference/oracle.h"
+#include "harness/backends/adapters.h"
+#include "harness/plugin.h"
 
 namespace convt {
-namespace {
-
-// The oracle, rounded once to float32 at the end.
-class ReferenceBackend final : public Backend {
- public:
-  std::optional<Error> prepare(const Problem& p, const float* w, const float* bias) override {
-    problem_ = p;
-    w_ = w;
-    bias_ = bias;
-    return std::nullopt;
-  }
-  std::optional<Error> run(const float* x, float* y) override {
-    const std::vector<double> exact = conv_transpose2d_oracle(problem_, x, w_, bias_);
-    for (size_t i = 0; i < exact.size(); ++i) y[i] = float(exact[i]);
-    return std::nullopt;
-  }
-
- private:
-  Problem problem_;
-  const float* w_ = nullptr;
-  const float* bias_ = nullptr;
-};
-
-}  // namespace
 
 const std::vector<BackendEntry>& backend_registry() {
   static const std::vector<BackendEntry> registry = {
-      {"reference", "cpu", "the oracle: direct loops in double, rounded to float32", "",
-       [](const BackendOptions&) { return std::make_unique<ReferenceBackend>(); }},
+      reference_backend(),
   };
   return registry;
 }
@@ -48,6 +24,28 @@ Result<NamedBackend> make_backend(std::string_view name, const BackendOptions& o
   }
   return Error{"unknown backend '" + std::string(name) + "' (known: " + known +
                "; see 'convt list', or load your own with --plugin)"};
+}
+
+Result<std::vector<NamedBackend>> make_backends(const std::string& names,
+                                                const std::vector<std::string>& plugin_paths,
+                                                const BackendOptions& options) {
+  std::vector<NamedBackend> backends;
+  std::string rest = names.empty() && plugin_paths.empty() ? "reference" : names;
+  while (!rest.empty()) {
+    const size_t comma = rest.find(',');
+    const std::string name = rest.substr(0, comma);
+    rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
+    if (name.empty()) return Error{"empty backend name in '" + names + "'"};
+    Result<NamedBackend> b = make_backend(name, options);
+    if (!b) return b.error();
+    backends.push_back(std::move(b).value());
+  }
+  for (const std::string& path : plugin_paths) {
+    Result<NamedBackend> b = load_plugin(path);
+    if (!b) return b.error();
+    backends.push_back(std::move(b).value());
+  }
+  return backends;
 }
 
 std::optional<Error> run_once(Backend& b, const Problem& p, const float* x, const float* w,

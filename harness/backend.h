@@ -64,6 +64,12 @@ struct NamedBackend {
 // The backend of that name, or an error that lists the known ones.
 Result<NamedBackend> make_backend(std::string_view name, const BackendOptions& options = {});
 
+// The backends named (comma-separated registry names) and the plugins
+// loaded from `plugin_paths`; with neither, the reference backend.
+Result<std::vector<NamedBackend>> make_backends(const std::string& names,
+                                                const std::vector<std::string>& plugin_paths,
+                                                const BackendOptions& options = {});
+
 // prepare + run in one call, for one-off runs.
 std::optional<Error> run_once(Backend& b, const Problem& p, const float* x, const float* w,
                               const float* bias, float* y);

@@ -51,6 +51,18 @@ Result<DataMode> parse_data_mode(std::string_view text) {
   return Error{"unknown data mode '" + std::string(text) + "' (normal, exact or special)"};
 }
 
+Result<std::vector<DataMode>> parse_data_modes(std::string_view text) {
+  std::vector<DataMode> modes;
+  while (true) {
+    const size_t comma = text.find(',');
+    Result<DataMode> m = parse_data_mode(text.substr(0, comma));
+    if (!m) return m.error();
+    modes.push_back(*m);
+    if (comma == std::string_view::npos) return modes;
+    text.remove_prefix(comma + 1);
+  }
+}
+
 const char* data_mode_name(DataMode mode) {
   switch (mode) {
     case DataMode::normal: return "normal";
@@ -61,9 +73,10 @@ const char* data_mode_name(DataMode mode) {
 }
 
 // Overwrites about one element in `one_in` with one of `values`, chosen by
-// the element's own draw; tensors shorter than `one_in` still get one.
+// the element's own draw; tensors shorter than `one_in` still get one
+// unless `at_least_one` is false.
 void place(std::vector<float>& v, uint64_t seed, uint64_t stream, uint64_t one_in,
-           std::initializer_list<float> values) {
+           std::initializer_list<float> values, bool at_least_one = true) {
   if (v.empty()) return;
   const auto chosen = [&](uint64_t i) { return values.begin()[draw(seed, Stream(kSpecial + stream), i, 1) % values.size()]; };
   bool any = false;
@@ -72,7 +85,7 @@ void place(std::vector<float>& v, uint64_t seed, uint64_t stream, uint64_t one_i
       v[i] = chosen(i);
       any = true;
     }
-  if (!any) {
+  if (!any && at_least_one) {
     const uint64_t i = draw(seed, Stream(kSpecial + stream), v.size()) % v.size();
     v[i] = chosen(i);
   }
@@ -90,13 +103,22 @@ Tensors make_tensors(const Problem& p, DataMode mode, uint64_t seed) {
     constexpr float nan = std::numeric_limits<float>::quiet_NaN();
     constexpr float tiny = std::numeric_limits<float>::denorm_min();
     const float subnormal = 0x1p-130f;
-    place(t.x, seed, 10, 97, {nan, inf, -inf});
+    // A NaN or Inf in x reaches every output its element touches (C_out/g *
+    // kH * kW of them): place few enough that about 90% of the output stays
+    // finite, and none where a single one would spoil half of a batch item.
+    // One Inf in w or the bias spoils (part of) one output channel: only
+    // with 8 channels or more.
+    const uint64_t reach = uint64_t(p.c_out_per_group() * p.kernel.h * p.kernel.w);
+    const uint64_t outputs = std::max<uint64_t>(1, uint64_t(p.output_elements()));
+    const uint64_t per_item = outputs / uint64_t(std::max<int64_t>(1, p.n));
+    place(t.x, seed, 10, std::max<uint64_t>(97, 10 * t.x.size() * reach / outputs), {nan, inf, -inf},
+          2 * reach <= per_item);
     place(t.x, seed, 11, 23, {-0.0f, subnormal, -subnormal, tiny});
     place(t.w, seed, 12, 7, {0.0f, -0.0f});
     place(t.w, seed, 13, 29, {subnormal, -tiny});
-    if (t.w.size() >= 64) place(t.w, seed, 14, 1 << 30, {inf, -inf});
+    if (p.c_out >= 8) place(t.w, seed, 14, uint64_t(1) << 62, {inf, -inf});
     place(t.bias, seed, 15, 11, {-0.0f, subnormal});
-    if (t.bias.size() >= 4) place(t.bias, seed, 16, 1 << 30, {inf, -inf});
+    if (p.c_out >= 8) place(t.bias, seed, 16, uint64_t(1) << 62, {inf, -inf});
   }
   if (mode != DataMode::exact) return t;
 

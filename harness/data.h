@@ -28,6 +28,8 @@ inline constexpr DataMode kAllDataModes[] = {DataMode::exact, DataMode::normal, 
 
 Result<DataMode> parse_data_mode(std::string_view text);
 const char* data_mode_name(DataMode mode);
+// A comma-separated list, e.g. "exact,normal,special".
+Result<std::vector<DataMode>> parse_data_modes(std::string_view text);
 
 struct Tensors {
   std::vector<float> x;     // N x C_in x H_in x W_in

@@ -32,17 +32,21 @@ Result<std::string> optional_string(const json& object, const char* key, const s
   return object[key].get<std::string>();
 }
 
+bool is_annotation(const std::string& key) {
+  return key == "name" || key == "source" || key == "data" || key == "seed";
+}
+
 Result<Problem> problem_from_object(const json& object, const std::string& where) {
   if (object.contains("descriptor")) {
     for (const auto& [key, value] : object.items())
-      if (key != "descriptor" && key != "name" && key != "source")
+      if (key != "descriptor" && !is_annotation(key))
         return Error{where + ": \"" + key + "\" cannot be combined with \"descriptor\""};
     if (!object["descriptor"].is_string()) return Error{where + ": \"descriptor\" must be a string"};
     return parse_problem(object["descriptor"].get<std::string>());
   }
   Descriptor d;
   for (const auto& [key, value] : object.items()) {
-    if (key == "name" || key == "source") continue;
+    if (is_annotation(key)) continue;
     if (key == "bias") {
       if (!value.is_boolean()) return Error{where + ": \"bias\" must be true or false"};
       d.nobias = !value.get<bool>();
@@ -54,7 +58,7 @@ Result<Problem> problem_from_object(const json& object, const std::string& where
       std::string known;
       for (const char* name : kFieldNames) known += std::string(name) + " ";
       return Error{where + ": unknown field \"" + key + "\" (fields: " + known +
-                   "bias name source descriptor)"};
+                   "bias name source data seed descriptor)"};
     }
     // Negative values are let through to validation, which refuses them in
     // PyTorch's words ("negative padding is not supported").
@@ -66,6 +70,26 @@ Result<Problem> problem_from_object(const json& object, const std::string& where
   if (!p) return p.error();
   if (auto e = validate(*p)) return *e;
   return p;
+}
+
+// "data": "exact" or ["exact", "special"]; "seed": a non-negative integer.
+std::optional<Error> read_data_and_seed(const json& object, const std::string& where, SuiteEntry& entry) {
+  if (object.contains("data")) {
+    const json& data = object["data"];
+    const json modes = data.is_array() ? data : json::array({data});
+    for (const json& mode : modes) {
+      Result<DataMode> m = mode.is_string() ? parse_data_mode(mode.get<std::string>())
+                                            : Result<DataMode>(Error{"not a string: " + mode.dump()});
+      if (!m) return Error{where + ": \"data\": " + m.error().message};
+      entry.data.push_back(*m);
+    }
+  }
+  if (object.contains("seed")) {
+    if (!object["seed"].is_number_unsigned())
+      return Error{where + ": \"seed\" must be a non-negative integer, not " + object["seed"].dump()};
+    entry.seed = object["seed"].get<uint64_t>();
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -111,6 +135,7 @@ Result<Suite> parse_suite(std::string_view text, const std::string& file) {
       if (!source) return source.error();
       entry.name = *name;
       entry.source = *source;
+      if (auto e = read_data_and_seed(item, where, entry)) return *e;
     } else {
       return Error{where + ": expected a descriptor string or an object, not " + item.dump()};
     }

@@ -8,15 +8,19 @@
 //       "name": "...", "source": "DCGAN generator, layer 2"}]}
 //
 // An object uses the descriptor's field names (with the same defaults) and
-// "bias" (true by default) instead of the nobias token. Every problem is
+// "bias" (true by default) instead of the nobias token. An object may also
+// pin the data it is checked with: "data" (a mode or a list of modes) and
+// "seed", as in the suites `convt fuzz` saves. Every problem is
 // validated; an error names the file, where in it (line and column for
 // malformed JSON, the problem's index otherwise) and what was expected.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "harness/data.h"
 #include "reference/problem.h"
 #include "reference/result.h"
 
@@ -26,6 +30,8 @@ struct SuiteEntry {
   Problem problem;
   std::string name;    // optional
   std::string source;  // optional: the network or test it comes from
+  std::vector<DataMode> data;   // optional: only these data modes
+  std::optional<uint64_t> seed;  // optional: this seed
 };
 
 struct Suite {

@@ -15,6 +15,8 @@ enum ExitCode : int { kSuccess = 0, kCheckFailed = 1, kBadInput = 2, kInternalEr
 using Action = std::function<int()>;
 void add_run_command(CLI::App& app, Action& action);
 void add_list_command(CLI::App& app, Action& action);
+void add_check_command(CLI::App& app, Action& action);
+void add_fuzz_command(CLI::App& app, Action& action);
 
 // Prints "convt: <message>" on stderr and returns kBadInput.
 int bad_input(const Error& error);

@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   Action action;
   add_run_command(app, action);
   add_list_command(app, action);
+  add_check_command(app, action);
+  add_fuzz_command(app, action);
 
   try {
     app.parse(argc, argv);

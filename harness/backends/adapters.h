@@ -1,0 +1,12 @@
+// One adapter per implementation: each turns an optimized/ implementation
+// (or the oracle) into a Backend and says whether it was built. The registry
+// in harness/backend.cpp lists them in this order.
+#pragma once
+
+#include "harness/backend.h"
+
+namespace convt {
+
+BackendEntry reference_backend();
+
+}  // namespace convt

@@ -1,0 +1,98 @@
+#include "harness/conformance.h"
+
+#include <iomanip>
+#include <regex>
+#include <sstream>
+
+#include "reference/descriptor.h"
+
+namespace convt {
+
+Result<Shard> parse_shard(const std::string& text) {
+  Shard s;
+  char slash = 0;
+  std::istringstream in(text);
+  if (!(in >> s.index >> slash >> s.count) || slash != '/' || !in.eof() || s.count < 1 || s.index < 0 ||
+      s.index >= s.count)
+    return Error{"bad shard '" + text + "': expected I/N with 0 <= I < N, e.g. 0/4"};
+  return s;
+}
+
+Result<std::vector<SuiteEntry>> select_problems(const std::vector<SuiteEntry>& problems,
+                                                const std::string& filter, Shard shard) {
+  std::regex pattern;
+  try {
+    pattern = std::regex(filter, std::regex::ECMAScript);
+  } catch (const std::regex_error& e) {
+    return Error{"bad --filter '" + filter + "': " + e.what()};
+  }
+  std::vector<SuiteEntry> matching;
+  for (const SuiteEntry& e : problems)
+    if (filter.empty() || std::regex_search(e.name + " " + format_descriptor(e.problem), pattern))
+      matching.push_back(e);
+  std::vector<SuiteEntry> selected;
+  for (size_t i = size_t(shard.index); i < matching.size(); i += size_t(shard.count)) selected.push_back(matching[i]);
+  return selected;
+}
+
+std::vector<CheckRecord> run_check(const std::vector<SuiteEntry>& problems, std::vector<NamedBackend>& backends,
+                                   const CheckOptions& options,
+                                   const std::function<void(const CheckRecord&)>& on_case) {
+  std::vector<CheckRecord> records;
+  for (const SuiteEntry& entry : problems)
+    for (NamedBackend& backend : backends)
+      for (DataMode mode : entry.data.empty() ? options.data : entry.data) {
+        CheckRecord r;
+        r.entry = entry;
+        r.backend = backend.name;
+        r.spec = CaseSpec{entry.problem, mode, entry.seed.value_or(options.seed), options.repeat};
+        r.result = run_case(*backend.backend, r.spec);
+        r.repro = repro_command(backend, r.spec);
+        if (on_case) on_case(r);
+        const bool stop = options.fail_fast && r.result.verdict == Verdict::failed;
+        records.push_back(std::move(r));
+        if (stop) return records;
+      }
+  return records;
+}
+
+CheckTotals totals(const std::vector<CheckRecord>& records) {
+  CheckTotals t;
+  for (const CheckRecord& r : records) {
+    ++t.tests;
+    switch (r.result.verdict) {
+      case Verdict::passed: ++t.passed; break;
+      case Verdict::failed: ++t.failed; break;
+      case Verdict::mistrusted: ++t.mistrusted; break;
+      case Verdict::skipped: ++t.skipped; break;
+    }
+  }
+  return t;
+}
+
+std::string summary_line(const CheckTotals& t) {
+  return "tests:" + std::to_string(t.tests) + " passed:" + std::to_string(t.passed) +
+         " failed:" + std::to_string(t.failed) + " mistrusted:" + std::to_string(t.mistrusted) +
+         " skipped:" + std::to_string(t.skipped);
+}
+
+std::string describe(const CheckRecord& r) {
+  std::ostringstream out;
+  out << std::setprecision(9);
+  out << "[" << verdict_name(r.result.verdict) << "] " << r.backend << " "
+      << (r.entry.name.empty() ? "" : r.entry.name + " ") << format_descriptor(r.spec.problem) << " data "
+      << data_mode_name(r.spec.data) << " seed " << r.spec.seed << ": " << r.result.reason << '\n';
+  for (const Mismatch& m : r.result.comparison.first) {
+    out << "    at (n " << m.at[0] << ", c " << m.at[1] << ", h " << m.at[2] << ", w " << m.at[3]
+        << "): expected " << m.expected << ", got " << m.got;
+    if (r.spec.data != DataMode::exact) out << ", bound " << std::setprecision(3) << m.bound << std::setprecision(9);
+    out << '\n';
+  }
+  if (r.result.comparison.mismatches > int64_t(r.result.comparison.first.size()))
+    out << "    ... and " << r.result.comparison.mismatches - int64_t(r.result.comparison.first.size())
+        << " more\n";
+  out << "    repro: " << r.repro << '\n';
+  return out.str();
+}
+
+}  // namespace convt

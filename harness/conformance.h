@@ -1,0 +1,63 @@
+// convt check: problems from suites, through backends, in data modes, each
+// case judged by run_case. Selection (filter, shard) works on problems, so
+// every shard of a CI matrix runs whole problems in every mode and backend.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "harness/check_case.h"
+#include "harness/suite.h"
+#include "reference/result.h"
+
+namespace convt {
+
+struct Shard {
+  int64_t index = 0;
+  int64_t count = 1;
+};
+
+// "I/N" with 0 <= I < N.
+Result<Shard> parse_shard(const std::string& text);
+
+// The problems whose "name descriptor" matches `filter` (ECMAScript regex,
+// searched; empty matches all), then every shard.count-th from shard.index.
+Result<std::vector<SuiteEntry>> select_problems(const std::vector<SuiteEntry>& problems,
+                                                const std::string& filter, Shard shard);
+
+struct CheckOptions {
+  std::vector<DataMode> data{std::begin(kAllDataModes), std::end(kAllDataModes)};
+  uint64_t seed = 1;
+  int repeat = 2;
+  bool fail_fast = false;  // stop at the first failed case
+};
+
+struct CheckRecord {
+  SuiteEntry entry;
+  std::string backend;
+  CaseSpec spec;
+  CaseResult result;
+  std::string repro;
+};
+
+struct CheckTotals {
+  int64_t tests = 0, passed = 0, failed = 0, mistrusted = 0, skipped = 0;
+};
+
+// Runs every (problem, backend, data mode), calling `on_case` after each.
+std::vector<CheckRecord> run_check(const std::vector<SuiteEntry>& problems, std::vector<NamedBackend>& backends,
+                                   const CheckOptions& options,
+                                   const std::function<void(const CheckRecord&)>& on_case = {});
+
+CheckTotals totals(const std::vector<CheckRecord>& records);
+
+// "tests:T passed:P failed:F mistrusted:M skipped:S"
+std::string summary_line(const CheckTotals& t);
+
+// A failed or mistrusted case for a person: what, where (up to 10 elements
+// with (n, c, h, w), expected, got and bound) and the repro command.
+std::string describe(const CheckRecord& r);
+
+}  // namespace convt

@@ -1,0 +1,239 @@
+#include "harness/fuzz.h"
+
+#include <rapidcheck.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <nlohmann/json.hpp>
+
+#include "reference/descriptor.h"
+
+namespace convt {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The largest padding that keeps an axis's output non-empty.
+int64_t max_padding(int64_t in, int64_t kernel, int64_t stride, int64_t dil, int64_t out_pad) {
+  return ((in - 1) * stride + dil * (kernel - 1) + out_pad) / 2;
+}
+
+bool fits(const Problem& p, int64_t max_elements) {
+  return p.input_elements() <= max_elements && p.weight_elements() <= max_elements &&
+         p.output_elements() <= max_elements;
+}
+
+// Halves the largest size until every tensor fits (a pure function of the
+// drawn problem, so RapidCheck's shrinking stays meaningful), then clamps
+// the padding back into the legal range.
+Problem fit(Problem p, int64_t max_elements) {
+  while (!fits(p, max_elements)) {
+    int64_t* sizes[] = {&p.n, &p.h_in, &p.w_in, &p.kernel.h, &p.kernel.w};
+    int64_t** largest = std::max_element(std::begin(sizes), std::end(sizes), [](int64_t* a, int64_t* b) { return *a < *b; });
+    const int64_t cig = p.c_in_per_group(), cog = p.c_out_per_group();
+    if (std::max(cig, cog) * p.groups > **largest) {
+      if (p.groups >= std::max(cig, cog)) p.groups = (p.groups + 1) / 2;
+      else if (cig >= cog) p.c_in = p.groups * ((cig + 1) / 2), p.c_out = p.groups * cog;
+      else p.c_out = p.groups * ((cog + 1) / 2), p.c_in = p.groups * cig;
+      p.c_in = p.groups * std::max<int64_t>(1, p.c_in / p.groups);
+      p.c_out = p.groups * std::max<int64_t>(1, p.c_out / p.groups);
+      if (p.c_in == 0 || p.c_out == 0) break;
+    } else if (**largest > 1) {
+      **largest = **largest / 2;
+    } else {
+      break;
+    }
+  }
+  p.padding.h = std::min(p.padding.h, max_padding(p.h_in, p.kernel.h, p.stride.h, p.dilation.h, p.output_padding.h));
+  p.padding.w = std::min(p.padding.w, max_padding(p.w_in, p.kernel.w, p.stride.w, p.dilation.w, p.output_padding.w));
+  return p;
+}
+
+// A weighted choice that, unlike rc::gen::weightedElement, shrinks: toward
+// the first choice, so lists start with the simplest value.
+template <class T>
+T weighted(std::initializer_list<std::pair<int, T>> choices) {
+  int total = 0;
+  for (const auto& choice : choices) total += choice.first;
+  int r = *rc::gen::inRange(0, total);
+  for (const auto& [weight, value] : choices) {
+    if (r < weight) return value;
+    r -= weight;
+  }
+  return choices.begin()->second;
+}
+
+template <class T>
+T one_of(const std::vector<T>& values) {
+  return values[size_t(*rc::gen::inRange<size_t>(0, values.size()))];
+}
+
+const std::vector<int64_t> kBlockEdges = {7, 8, 9, 15, 16, 17, 31, 32, 33};
+
+// Channel counts per group: mostly small, sometimes on either side of a
+// vector width or channel block.
+int64_t channels() {
+  return weighted<int>({{6, 0}, {1, 1}}) == 0 ? *rc::gen::inRange<int64_t>(1, 9) : one_of(kBlockEdges);
+}
+
+// Widths: mostly small, sometimes on either side of 8, 16, 32.
+int64_t width() {
+  return weighted<int>({{3, 0}, {1, 1}}) == 0 ? *rc::gen::inRange<int64_t>(1, 13) : one_of(kBlockEdges);
+}
+
+void draw_parameters(Problem& p) {
+  p.kernel.h = *rc::gen::inRange<int64_t>(1, 7);
+  p.kernel.w = *rc::gen::inRange<int64_t>(1, 7);
+  p.stride.h = *rc::gen::inRange<int64_t>(1, 5);
+  p.stride.w = *rc::gen::inRange<int64_t>(1, 5);
+  p.dilation.h = weighted<int64_t>({{6, 1}, {3, 2}, {1, 3}});
+  p.dilation.w = weighted<int64_t>({{6, 1}, {3, 2}, {1, 3}});
+  p.output_padding.h = *rc::gen::inRange<int64_t>(0, std::max(p.stride.h, p.dilation.h));
+  p.output_padding.w = *rc::gen::inRange<int64_t>(0, std::max(p.stride.w, p.dilation.w));
+  p.padding.h = *rc::gen::inRange<int64_t>(
+      0, max_padding(p.h_in, p.kernel.h, p.stride.h, p.dilation.h, p.output_padding.h) + 1);
+  p.padding.w = *rc::gen::inRange<int64_t>(
+      0, max_padding(p.w_in, p.kernel.w, p.stride.w, p.dilation.w, p.output_padding.w) + 1);
+  p.bias = *rc::gen::arbitrary<bool>();
+}
+
+rc::Gen<Problem> random_problem(int64_t max_elements) {
+  return rc::gen::exec([max_elements] {
+    Problem p;
+    p.n = weighted<int64_t>({{8, 1}, {1, 0}, {6, 2}, {3, 3}});
+    // Grouping: plain, grouped, depthwise, or depthwise with a channel multiplier.
+    const int kind = weighted<int>({{4, 0}, {3, 1}, {2, 2}, {1, 3}});
+    p.groups = kind == 0 ? 1 : *rc::gen::inRange<int64_t>(2, kind == 1 ? 5 : 18);
+    const int64_t cig = kind >= 2 ? 1 : channels();
+    const int64_t cog = kind == 2 ? 1 : kind == 3 ? *rc::gen::inRange<int64_t>(2, 5) : channels();
+    p.c_in = p.groups * cig;
+    p.c_out = p.groups * cog;
+    p.h_in = *rc::gen::inRange<int64_t>(1, 11);
+    p.w_in = width();
+    draw_parameters(p);
+    return fit(p, max_elements);
+  });
+}
+
+// A value near `v`: usually the same, sometimes one or two away, never below `low`.
+int64_t near(int64_t v, int64_t low) {
+  return std::max(low, v + weighted<int64_t>({{4, 0}, {1, -1}, {1, 1}, {1, 2}}));
+}
+
+rc::Gen<Problem> problem_around(Problem base, int64_t max_elements) {
+  return rc::gen::exec([base, max_elements] {
+    Problem p = base;
+    p.n = near(base.n, 0);
+    p.c_in = base.groups * near(base.c_in_per_group(), 1);
+    p.c_out = base.groups * near(base.c_out_per_group(), 1);
+    p.h_in = near(base.h_in, 1);
+    p.w_in = near(base.w_in, 1);
+    p.kernel = {near(base.kernel.h, 1), near(base.kernel.w, 1)};
+    p.stride = {near(base.stride.h, 1), near(base.stride.w, 1)};
+    p.dilation = {near(base.dilation.h, 1), near(base.dilation.w, 1)};
+    p.output_padding.h = std::min(near(base.output_padding.h, 0), std::max(p.stride.h, p.dilation.h) - 1);
+    p.output_padding.w = std::min(near(base.output_padding.w, 0), std::max(p.stride.w, p.dilation.w) - 1);
+    p.padding = {near(base.padding.h, 0), near(base.padding.w, 0)};
+    p.bias = weighted<bool>({{4, base.bias}, {1, !base.bias}});
+    return fit(p, max_elements);
+  });
+}
+
+// RapidCheck announces its global configuration on stderr the first time it
+// is read; convt passes every parameter explicitly, so it reads it silently.
+void load_rapidcheck_configuration_quietly() {
+  std::ostringstream sink;
+  std::streambuf* const stderr_buffer = std::cerr.rdbuf(sink.rdbuf());
+  rc::detail::configuration();
+  std::cerr.rdbuf(stderr_buffer);
+}
+
+uint64_t mix(uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+}  // namespace
+
+FuzzOutcome fuzz(NamedBackend& backend, const FuzzOptions& options) {
+  int64_t max_elements = options.max_elements;
+  if (options.around)
+    max_elements = std::max({max_elements, 2 * options.around->input_elements(),
+                             2 * options.around->weight_elements(), 2 * options.around->output_elements()});
+  const rc::Gen<Problem> problems = rc::gen::resize(
+      100, options.around ? problem_around(*options.around, max_elements) : random_problem(max_elements));
+
+  load_rapidcheck_configuration_quietly();
+  FuzzOutcome outcome;
+  const Clock::time_point start = Clock::now();
+  const auto out_of_time = [&] {
+    return options.seconds > 0 &&
+           std::chrono::duration<double>(Clock::now() - start).count() >= options.seconds;
+  };
+  const auto enough = [&] { return (options.cases > 0 && outcome.cases >= options.cases) || out_of_time(); };
+  bool failing = false;  // once a case failed, RapidCheck is shrinking it
+
+  const auto property = [&] {
+    Problem p = *problems;
+    if (validate(p)) RC_DISCARD("not a legal problem");  // cannot happen; kept as a guard
+    const DataMode mode = one_of(options.data);
+    const uint64_t seed = *rc::gen::inRange<uint64_t>(0, 1u << 20);
+    if (!failing && enough()) return;  // the batch's remaining cases pass untried
+    const CaseSpec spec{p, mode, seed, options.repeat};
+    CaseResult result = run_case(*backend.backend, spec);
+    if (!failing) ++outcome.cases;
+    if (result.verdict == Verdict::failed) {
+      failing = true;
+      const std::string reason = result.reason;
+      outcome.counterexample = Counterexample{spec, std::move(result)};
+      RC_FAIL(reason);
+    }
+  };
+
+  constexpr int kBatch = 256;  // RapidCheck runs (and seeds) the cases in batches
+  for (uint64_t batch = 0; !enough() && !failing; ++batch) {
+    rc::detail::TestParams params;
+    params.seed = mix(options.seed + mix(batch));
+    params.maxSuccess = kBatch;
+    params.maxSize = 100;
+    params.maxDiscardRatio = 10;
+    rc::detail::checkProperty(rc::detail::toProperty(property), rc::detail::TestMetadata{}, params);
+    if (options.cases == 0 && options.seconds == 0) break;
+  }
+  outcome.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return outcome;
+}
+
+Result<std::string> save_counterexample(const std::string& dir, const NamedBackend& backend,
+                                        const FuzzOptions& options, const Counterexample& c) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Error{dir + ": cannot create directory: " + ec.message()};
+  const std::string descriptor = format_descriptor(c.spec.problem);
+  std::string safe_name = backend.name;
+  std::replace_if(safe_name.begin(), safe_name.end(), [](char ch) { return !std::isalnum(static_cast<unsigned char>(ch)) && ch != '-'; }, '_');
+  const std::string path = dir + "/counterexample-" + safe_name + "-seed" + std::to_string(options.seed) + ".json";
+  const nlohmann::json suite = {
+      {"name", "counterexample"},
+      {"description", "Found by convt fuzz --seed " + std::to_string(options.seed) + " on " + backend.name +
+                          ": " + c.result.reason + ". Replay: convt check --config " + path +
+                          (backend.plugin_path.empty() ? " --backend " + backend.name : " --plugin " + backend.plugin_path)},
+      {"problems",
+       {{{"descriptor", descriptor},
+         {"name", "counterexample"},
+         {"source", "convt fuzz --seed " + std::to_string(options.seed)},
+         {"data", data_mode_name(c.spec.data)},
+         {"seed", c.spec.seed}}}}};
+  std::ofstream out(path);
+  if (!out) return Error{path + ": cannot open for writing"};
+  out << suite.dump(2) << '\n';
+  if (!out) return Error{path + ": write failed"};
+  return path;
+}
+
+}  // namespace convt
