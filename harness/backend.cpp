@@ -8,6 +8,9 @@ namespace convt {
 const std::vector<BackendEntry>& backend_registry() {
   static const std::vector<BackendEntry> registry = {
       reference_backend(),
+      cpu_backend(),
+      onednn_backend(),
+      onednn_nchw_backend(),
   };
   return registry;
 }

@@ -8,5 +8,8 @@
 namespace convt {
 
 BackendEntry reference_backend();
+BackendEntry cpu_backend();
+BackendEntry onednn_backend();
+BackendEntry onednn_nchw_backend();
 
 }  // namespace convt

@@ -26,6 +26,7 @@ struct RunOptions {
   std::string output;
   std::string output_dtype = "float32";
   std::string save_inputs;
+  int threads = 0;
 };
 
 struct Case {
@@ -112,7 +113,9 @@ int run(const RunOptions& o) {
   const Problem& p = c.problem;
   if (o.output_dtype == "float64" && o.backend != "reference")
     return bad_input(Error{"--output-dtype float64 needs --backend reference: only the oracle computes in double"});
-  Result<NamedBackend> backend = make_backend(o.backend);
+  BackendOptions options;
+  options.threads = o.threads;
+  Result<NamedBackend> backend = make_backend(o.backend, options);
   if (!backend) return bad_input(backend.error());
 
   const float* bias = p.bias ? c.tensors.bias.data() : nullptr;
@@ -178,6 +181,7 @@ void add_run_command(CLI::App& app, Action& action) {
       ->check(CLI::IsMember({"float32", "float64"}))
       ->capture_default_str();
   cmd->add_option("--save-inputs", o->save_inputs, "Write x.npy, w.npy and b.npy into this directory");
+  cmd->add_option("--threads", o->threads, "Threads of the backend (0: all cores)")->check(CLI::NonNegativeNumber);
   cmd->callback([o, &action] { action = [o] { return run(*o); }; });
 }
 
