@@ -81,7 +81,11 @@ std::string describe(const CheckRecord& r) {
   out << std::setprecision(9);
   out << "[" << verdict_name(r.result.verdict) << "] " << r.backend << " "
       << (r.entry.name.empty() ? "" : r.entry.name + " ") << format_descriptor(r.spec.problem) << " data "
-      << data_mode_name(r.spec.data) << " seed " << r.spec.seed << ": " << r.result.reason << '\n';
+      << data_mode_name(r.spec.data) << " seed " << r.spec.seed << ": ";
+  if (!r.result.reason.empty()) out << r.result.reason;
+  else if (r.spec.data == DataMode::exact) out << "bitwise equal to the oracle";
+  else out << "largest error/bound " << std::setprecision(3) << r.result.comparison.worst_ratio << std::setprecision(9);
+  out << '\n';
   for (const Mismatch& m : r.result.comparison.first) {
     out << "    at (n " << m.at[0] << ", c " << m.at[1] << ", h " << m.at[2] << ", w " << m.at[3]
         << "): expected " << m.expected << ", got " << m.got;

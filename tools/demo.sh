@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The main job, for now a demonstration of the oracle: sets itself up on a
-# fresh Debian 12 machine, builds convt, lists the backends and runs the
-# oracle on a few real layers, with generated data and through .npy files.
+# The main job: sets itself up on a fresh Debian 12 machine, builds convt,
+# lists the backends, runs the conformance suite on the oracle and on the
+# example plugin, fuzzes the example plugin, and shows one problem through
+# .npy files. Exits non-zero if any check fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
@@ -10,18 +11,16 @@ convt=build/convt
 "$convt" --version
 "$convt" list
 echo
-for problem in \
-    mb16ic512ih4oc256kh4sh2ph1nobias \
-    mb1ic256ih14oc256kh2sh2 \
-    mb1ic21ih8oc21kh16sh8ph4g21nobias \
-    mb2ic8ih5iw7oc12kh3kw2sh2sw1ph1pw0oph1opw0dh1dw2g4; do
-  "$convt" run --problem "$problem" --data exact --seed 7
-  echo
-done
-
+echo "== convt check: the default suite (configs/conformance.json), reference and the example plugin"
+"$convt" check --plugin build/examples/gather_plugin.so --backend reference --report build/check-report.json
+echo "   report: build/check-report.json"
+echo
+echo "== convt fuzz: 20 seconds on the example plugin"
+"$convt" fuzz --plugin build/examples/gather_plugin.so --time 20 --seed 1
+echo
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-echo "== the same problem through .npy files (shapes from the arrays)"
+echo "== one problem through .npy files (shapes from the arrays)"
 "$convt" run --problem mb2ic8ih5iw7oc12kh3kw2sh2sw1ph1pw0oph1opw0dh1dw2g4 --save-inputs "$work" \
   --output "$work/y.npy" >/dev/null
 "$convt" run --problem sh2sw1ph1pw0oph1opw0dh1dw2g4 --input "$work/x.npy" --weight "$work/w.npy" \
