@@ -27,25 +27,26 @@ bool fits(const Problem& p, int64_t max_elements) {
          p.output_elements() <= max_elements;
 }
 
-// Halves the largest size until every tensor fits (a pure function of the
-// drawn problem, so RapidCheck's shrinking stays meaningful), then clamps
-// the padding back into the legal range.
+// Shrinks the problem until every tensor fits: the batch first, then the
+// larger spatial size, then the larger kernel size, channels last (a pure
+// function of the drawn problem, so RapidCheck's shrinking stays
+// meaningful); then clamps the padding back into the legal range.
 Problem fit(Problem p, int64_t max_elements) {
   while (!fits(p, max_elements)) {
-    int64_t* sizes[] = {&p.n, &p.h_in, &p.w_in, &p.kernel.h, &p.kernel.w};
-    int64_t** largest = std::max_element(std::begin(sizes), std::end(sizes), [](int64_t* a, int64_t* b) { return *a < *b; });
     const int64_t cig = p.c_in_per_group(), cog = p.c_out_per_group();
-    if (std::max(cig, cog) * p.groups > **largest) {
-      if (p.groups >= std::max(cig, cog)) p.groups = (p.groups + 1) / 2;
-      else if (cig >= cog) p.c_in = p.groups * ((cig + 1) / 2), p.c_out = p.groups * cog;
-      else p.c_out = p.groups * ((cog + 1) / 2), p.c_in = p.groups * cig;
-      p.c_in = p.groups * std::max<int64_t>(1, p.c_in / p.groups);
-      p.c_out = p.groups * std::max<int64_t>(1, p.c_out / p.groups);
-      if (p.c_in == 0 || p.c_out == 0) break;
-    } else if (**largest > 1) {
-      **largest = **largest / 2;
+    if (p.n > 1) {
+      p.n /= 2;
+    } else if (std::max(p.h_in, p.w_in) > 1) {
+      (p.h_in >= p.w_in ? p.h_in : p.w_in) /= 2;
+    } else if (std::max(p.kernel.h, p.kernel.w) > 1) {
+      (p.kernel.h >= p.kernel.w ? p.kernel.h : p.kernel.w) /= 2;
+    } else if (std::max(cig, cog) > 1) {
+      (cig >= cog ? p.c_in : p.c_out) = p.groups * (std::max(cig, cog) / 2);
+    } else if (p.groups > 1) {
+      p.groups /= 2;
+      p.c_in = p.c_out = p.groups;
     } else {
-      break;
+      break;  // a 1x1 problem fits any limit that allows an output at all
     }
   }
   p.padding.h = std::min(p.padding.h, max_padding(p.h_in, p.kernel.h, p.stride.h, p.dilation.h, p.output_padding.h));
@@ -163,8 +164,8 @@ uint64_t mix(uint64_t z) {
 FuzzOutcome fuzz(NamedBackend& backend, const FuzzOptions& options) {
   int64_t max_elements = options.max_elements;
   if (options.around)
-    max_elements = std::max({max_elements, 2 * options.around->input_elements(),
-                             2 * options.around->weight_elements(), 2 * options.around->output_elements()});
+    max_elements = std::max({max_elements, 4 * options.around->input_elements(),
+                             4 * options.around->weight_elements(), 4 * options.around->output_elements()});
   const rc::Gen<Problem> problems = rc::gen::resize(
       100, options.around ? problem_around(*options.around, max_elements) : random_problem(max_elements));
 
