@@ -32,18 +32,19 @@ int convt_plugin_conv_transpose2d(const convt_problem *p, const float *x, const 
       for (int64_t oh = 0; oh < p->h_out; ++oh)
         for (int64_t ow = 0; ow < p->w_out; ++ow) {
           float sum = 0.0f;
-          for (int64_t ci = 0; ci < cig; ++ci)
-            for (int64_t i = 0; i < p->kh; ++i) {
-              const int64_t ih = source(oh, i, p->stride_h, p->pad_h, p->dil_h, p->h_in);
-              if (ih < 0) continue;
-              for (int64_t j = 0; j < p->kw; ++j) {
-                const int64_t iw = source(ow, j, p->stride_w, p->pad_w, p->dil_w, p->w_in);
-                if (iw < 0) continue;
+          for (int64_t i = 0; i < p->kh; ++i) {
+            const int64_t ih = source(oh, i, p->stride_h, p->pad_h, p->dil_h, p->h_in);
+            if (ih < 0) continue;
+            for (int64_t j = 0; j < p->kw; ++j) {
+              const int64_t iw = source(ow, j, p->stride_w, p->pad_w, p->dil_w, p->w_in);
+              if (iw < 0) continue;
+              for (int64_t ci = 0; ci < cig; ++ci) {
                 const int64_t cin = g * cig + ci;
                 sum += x[((n * p->c_in + cin) * p->h_in + ih) * p->w_in + iw] *
                        w[((cin * cog + co) * p->kh + i) * p->kw + j];
               }
             }
+          }
           y[((n * p->c_out + c) * p->h_out + oh) * p->w_out + ow] = bias ? sum + bias[c] : sum;
         }
     }

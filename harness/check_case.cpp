@@ -1,6 +1,7 @@
 #include "harness/check_case.h"
 
 #include <chrono>
+#include <cstring>
 #include <optional>
 
 #include "harness/bound.h"
@@ -23,6 +24,18 @@ CaseResult failed(std::string reason, Comparison comparison = {}) {
   return r;
 }
 
+bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+}
+
+// Which of x, w and bias differ from their pristine copies, if any.
+std::optional<std::string> modified_input(const Tensors& pristine, const Tensors& now) {
+  if (!same_bits(pristine.x, now.x)) return "x";
+  if (!same_bits(pristine.w, now.w)) return "w";
+  if (!same_bits(pristine.bias, now.bias)) return "bias";
+  return std::nullopt;
+}
+
 }  // namespace
 
 const char* verdict_name(Verdict v) {
@@ -43,7 +56,8 @@ CaseResult run_case(Backend& backend, const CaseSpec& spec) {
     r.reason = *why;
     return r;
   }
-  const Tensors t = make_tensors(p, spec.data, spec.seed);
+  Tensors t = make_tensors(p, spec.data, spec.seed);
+  const Tensors pristine = t;  // the inputs are const: a backend that writes them fails
   const float* bias = p.bias ? t.bias.data() : nullptr;
   const std::vector<double> expected = conv_transpose2d_oracle(p, t.x.data(), t.w.data(), bias);
   const ErrorBounds bounds = error_bounds(p, t.x.data(), t.w.data(), bias, backend.math());
@@ -60,6 +74,8 @@ CaseResult run_case(Backend& backend, const CaseSpec& spec) {
     if (auto e = backend.run(t.x.data(), y.data())) return failed("run " + std::to_string(run + 1) + ": " + e->message);
     if (run == 0) result.run_seconds = seconds_since(start);
     if (auto damage = y.damage()) return failed("run " + std::to_string(run + 1) + " " + *damage);
+    if (auto changed = modified_input(pristine, t))
+      return failed("run " + std::to_string(run + 1) + " modified its input " + *changed + ", which is const");
 
     Comparison c = spec.data == DataMode::exact ? compare_exact(p, expected, y.values())
                                                  : compare_bounded(p, expected, y.values(), bounds.bound);

@@ -1,5 +1,6 @@
 #include "harness/conformance.h"
 
+#include <cmath>
 #include <iomanip>
 #include <regex>
 #include <sstream>
@@ -89,7 +90,8 @@ std::string describe(const CheckRecord& r) {
   for (const Mismatch& m : r.result.comparison.first) {
     out << "    at (n " << m.at[0] << ", c " << m.at[1] << ", h " << m.at[2] << ", w " << m.at[3]
         << "): expected " << m.expected << ", got " << m.got;
-    if (r.spec.data != DataMode::exact) out << ", bound " << std::setprecision(3) << m.bound << std::setprecision(9);
+    if (r.spec.data != DataMode::exact && std::isfinite(m.expected))
+      out << ", bound " << std::setprecision(3) << m.bound << std::setprecision(9);
     out << '\n';
   }
   if (r.result.comparison.mismatches > int64_t(r.result.comparison.first.size()))

@@ -223,7 +223,8 @@ Result<std::string> save_counterexample(const std::string& dir, const NamedBacke
       {"name", "counterexample"},
       {"description", "Found by convt fuzz --seed " + std::to_string(options.seed) + " on " + backend.name +
                           ": " + c.result.reason + ". Replay: convt check --config " + path +
-                          (backend.plugin_path.empty() ? " --backend " + backend.name : " --plugin " + backend.plugin_path)},
+                          (backend.plugin_path.empty() ? " --backend " + backend.name : " --plugin " + backend.plugin_path) +
+                          " --repeat " + std::to_string(c.spec.repeat)},
       {"problems",
        {{{"descriptor", descriptor},
          {"name", "counterexample"},

@@ -4,10 +4,10 @@
 #include <cctype>
 #include <cstring>
 #include <fstream>
-#include <iterator>
 #include <limits>
 #include <sstream>
 
+#include "harness/file_contents.h"
 #include "reference/problem.h"
 
 namespace convt {
@@ -51,23 +51,29 @@ std::optional<std::string> dict_value(const std::string& header, const std::stri
   return std::nullopt;
 }
 
+// A Python tuple of non-negative integers: "(2, 3)", "(5,)", "()".
 std::optional<std::vector<int64_t>> parse_shape(const std::string& tuple) {
-  // "(2, 3)", "(5,)", "()"
+  if (tuple.size() < 2 || tuple.front() != '(' || tuple.back() != ')') return std::nullopt;
   std::vector<int64_t> shape;
   size_t i = 1;
-  while (i + 1 < tuple.size()) {
-    while (i < tuple.size() && (tuple[i] == ' ' || tuple[i] == ',')) ++i;
-    if (i + 1 >= tuple.size()) break;
+  const auto skip_spaces = [&] {
+    while (i < tuple.size() && tuple[i] == ' ') ++i;
+  };
+  while (true) {
+    skip_spaces();
+    if (tuple[i] == ')') return i + 1 == tuple.size() ? std::optional(shape) : std::nullopt;
     if (!std::isdigit(static_cast<unsigned char>(tuple[i]))) return std::nullopt;
     int64_t v = 0;
-    while (i < tuple.size() && std::isdigit(static_cast<unsigned char>(tuple[i]))) {
+    while (std::isdigit(static_cast<unsigned char>(tuple[i]))) {
       if (v > (std::numeric_limits<int64_t>::max() - 9) / 10) return std::nullopt;
       v = v * 10 + (tuple[i++] - '0');
     }
-    if (i < tuple.size() && tuple[i] == 'L') ++i;  // Python 2 longs
+    if (tuple[i] == 'L') ++i;  // Python 2 longs
     shape.push_back(v);
+    skip_spaces();
+    if (tuple[i] == ',') ++i;
+    else if (tuple[i] != ')') return std::nullopt;
   }
-  return shape;
 }
 
 template <class T>
@@ -184,11 +190,9 @@ Result<NpyArray> parse_npy(std::string_view bytes, const std::string& name) {
 }
 
 Result<NpyArray> read_npy(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{path + ": cannot open: " + std::strerror(errno)};
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return Error{path + ": read failed"};
-  return parse_npy(bytes, path);
+  Result<std::string> bytes = read_file(path);
+  if (!bytes) return bytes.error();
+  return parse_npy(*bytes, path);
 }
 
 std::optional<Error> write_npy(const std::string& path, const std::vector<int64_t>& shape,

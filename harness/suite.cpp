@@ -1,10 +1,9 @@
 #include "harness/suite.h"
 
-#include <cstring>
-#include <fstream>
-#include <iterator>
+#include <limits>
 #include <nlohmann/json.hpp>
 
+#include "harness/file_contents.h"
 #include "reference/descriptor.h"
 
 namespace convt {
@@ -64,6 +63,8 @@ Result<Problem> problem_from_object(const json& object, const std::string& where
     // PyTorch's words ("negative padding is not supported").
     if (!value.is_number_integer())
       return Error{where + ": \"" + key + "\" must be an integer, not " + value.dump()};
+    if (value.is_number_unsigned() && value.get<uint64_t>() > uint64_t(std::numeric_limits<int64_t>::max()))
+      return Error{where + ": \"" + key + "\" is " + value.dump() + ", beyond 64-bit integers"};
     d.set(Field(field), value.get<int64_t>());
   }
   Result<Problem> p = problem_from_descriptor(d);
@@ -150,10 +151,9 @@ Result<Suite> parse_suite(std::string_view text, const std::string& file) {
 }
 
 Result<Suite> load_suite(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{path + ": cannot open: " + std::strerror(errno)};
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return parse_suite(text, path);
+  Result<std::string> text = read_file(path);
+  if (!text) return text.error();
+  return parse_suite(*text, path);
 }
 
 }  // namespace convt

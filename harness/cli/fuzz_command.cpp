@@ -75,7 +75,7 @@ int fuzz_command(const FuzzArgs& a) {
     if (!path) return bad_input(path.error());
     std::cout << "saved: " << *path << " (replay: convt check --config " << *path
               << (backend.plugin_path.empty() ? " --backend " + backend.name : " --plugin " + backend.plugin_path)
-              << ")\n";
+              << " --repeat " << c.spec.repeat << ")\n";
   }
   return kCheckFailed;
 }

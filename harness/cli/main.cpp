@@ -1,13 +1,35 @@
 #include <exception>
 #include <iostream>
 #include <new>
+#include <string>
 
 #include "harness/cli/command.h"
 
 namespace convt::cli {
 
+namespace {
+
+// Errors are one line on stderr, whatever a user typed into them: control
+// characters are written as \xNN.
+std::string one_line(const std::string& text) {
+  static const char hex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : text) {
+    if (c >= 0x20 && c != 0x7f) {
+      out += char(c);
+    } else {
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 int bad_input(const Error& error) {
-  std::cerr << "convt: " << error.message << '\n';
+  std::cerr << "convt: " << one_line(error.message) << '\n';
   return kBadInput;
 }
 
@@ -24,12 +46,22 @@ int main(int argc, char** argv) {
   add_check_command(app, action);
   add_fuzz_command(app, action);
 
+  // CLI11 reports an unknown command as a missing one: name it instead.
+  if (argc > 1 && argv[1][0] != '-') {
+    std::string commands;
+    bool known = false;
+    for (const CLI::App* sub : app.get_subcommands({})) {
+      commands += (commands.empty() ? "" : ", ") + sub->get_name();
+      known |= sub->get_name() == argv[1];
+    }
+    if (!known)
+      return bad_input(convt::Error{"unknown command '" + std::string(argv[1]) + "' (commands: " + commands + ")"});
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-    std::cerr << "convt: " << e.what() << " (see convt --help)\n";
-    return kBadInput;
+    return bad_input(convt::Error{std::string(e.what()) + " (see convt --help)"});
   }
   try {
     return action();
