@@ -17,6 +17,7 @@ void add_run_command(CLI::App& app, Action& action);
 void add_list_command(CLI::App& app, Action& action);
 void add_check_command(CLI::App& app, Action& action);
 void add_fuzz_command(CLI::App& app, Action& action);
+void add_bench_command(CLI::App& app, Action& action);
 
 // Prints "convt: <message>" on stderr and returns kBadInput.
 int bad_input(const Error& error);

@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   add_list_command(app, action);
   add_check_command(app, action);
   add_fuzz_command(app, action);
+  add_bench_command(app, action);
 
   // CLI11 reports an unknown command as a missing one: name it instead.
   if (argc > 1 && argv[1][0] != '-') {

@@ -1,0 +1,179 @@
+#include "harness/benchmark.h"
+
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+
+#include "harness/data.h"
+#include "reference/descriptor.h"
+
+namespace convt {
+namespace {
+
+constexpr uint64_t kSeed = 1;
+
+// One benchmark's data and prepared backend.
+struct Fixture {
+  size_t index = 0;
+  std::unique_ptr<Backend> backend;
+  Tensors tensors;
+  std::vector<float> y;
+  double prepare_seconds = 0;
+  std::string error;  // why it cannot run (unsupported or failed prepare)
+  bool unsupported = false;
+};
+
+std::unique_ptr<Fixture> make_fixture(const BenchmarkPlan& plan, size_t index, const std::string& name,
+                                      const Problem& p) {
+  auto f = std::make_unique<Fixture>();
+  f->index = index;
+  Result<NamedBackend> b = make_backend(name, plan.options);
+  if (!b) {
+    f->error = b.error().message;
+    return f;
+  }
+  f->backend = std::move(b.value().backend);
+  if (auto why = f->backend->unsupported(p)) {
+    f->error = "unsupported problem: " + *why;
+    f->unsupported = true;
+    return f;
+  }
+  f->tensors = make_tensors(p, DataMode::normal, kSeed);
+  f->y.assign(size_t(p.output_elements()), 0.0f);
+  const auto start = std::chrono::steady_clock::now();
+  if (auto e = f->backend->prepare(p, f->tensors.w.data(), p.bias ? f->tensors.bias.data() : nullptr))
+    f->error = "prepare failed: " + e->message;
+  f->prepare_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return f;
+}
+
+}  // namespace
+
+// The fixture of the benchmark running now (one at a time, see the header),
+// and whether each benchmark's failure has been counted.
+struct BenchmarkSet::Session {
+  BenchmarkPlan plan;
+  std::unique_ptr<Fixture> active;
+  std::vector<bool> counted;
+  int failed = 0;
+  int unsupported = 0;
+};
+
+namespace {
+
+void run_benchmark(benchmark::State& state, BenchmarkSet::Session& session, size_t index) {
+  const BenchmarkPlan& plan = session.plan;
+  const size_t problems = plan.problems.size();
+  const std::string& backend = plan.backends[index / problems];
+  const Problem& p = plan.problems[index % problems];
+  if (!session.active || session.active->index != index) {
+    session.active.reset();  // free the previous problem's tensors first
+    session.active = make_fixture(plan, index, backend, p);
+  }
+  Fixture& f = *session.active;
+  const auto fail = [&](const std::string& message, bool unsupported) {
+    if (!session.counted[index]) {
+      session.counted[index] = true;
+      ++(unsupported ? session.unsupported : session.failed);
+    }
+    state.SkipWithError(message.c_str());
+  };
+  if (!f.error.empty()) return fail(f.error, f.unsupported);
+
+  const float* x = f.tensors.x.data();
+  float* y = f.y.data();
+  for (auto _ : state) {
+    if (auto e = f.backend->run(x, y)) {
+      fail("run failed: " + e->message, false);
+      break;
+    }
+  }
+  if (state.error_occurred()) return;
+
+  // flops_per_run counts the useful products only (see its comment).
+  using benchmark::Counter;
+  const double gflop = flops_per_run(p) * 1e-9, bytes = bytes_per_run(p);
+  state.counters["GFLOP/s"] = Counter(gflop, Counter::kIsIterationInvariantRate);
+  state.counters["peak%"] = Counter(plan.peak_gflops > 0 ? 100 * gflop / plan.peak_gflops : 0,
+                                    Counter::kIsIterationInvariantRate);
+  state.counters["bytes"] = Counter(bytes, Counter::kDefaults, Counter::kIs1024);
+  state.counters["prepare_s"] = Counter(f.prepare_seconds);
+  state.SetBytesProcessed(int64_t(bytes) * int64_t(state.iterations()));
+}
+
+}  // namespace
+
+double flops_per_run(const Problem& p) {
+  return 2.0 * double(p.n) * double(p.c_in) * double(p.h_in) * double(p.w_in) * double(p.c_out_per_group()) *
+         double(p.kernel.h) * double(p.kernel.w);
+}
+
+double bytes_per_run(const Problem& p) {
+  return 4.0 * (double(p.input_elements()) + double(p.weight_elements()) + double(p.output_elements()) +
+                double(p.bias_elements()));
+}
+
+std::string benchmark_name(std::string_view backend, const Problem& p) {
+  return std::string(backend) + "/" + format_descriptor(p);
+}
+
+BenchmarkSet::BenchmarkSet(BenchmarkPlan plan) : session_(std::make_unique<Session>()) {
+  Session& session = *session_;
+  session.plan = std::move(plan);
+  session.counted.assign(session.plan.backends.size() * session.plan.problems.size(), false);
+  size_t index = 0;
+  for (const std::string& backend : session.plan.backends)
+    for (const Problem& p : session.plan.problems) {
+      benchmark::RegisterBenchmark(benchmark_name(backend, p).c_str(),
+                                   [&session, index](benchmark::State& state) { run_benchmark(state, session, index); })
+          ->UseRealTime()             // the backend's threads work while this one waits
+          ->MeasureProcessCPUTime()   // cpu_time: all threads of the process
+          ->Unit(benchmark::kMicrosecond);
+      ++index;
+    }
+}
+
+namespace {
+
+// A Google Benchmark reporter that reports the names as registered.
+template <class Base>
+class RegisteredNames final : public Base {
+ public:
+  using Base::Base;
+  void ReportRuns(const std::vector<benchmark::BenchmarkReporter::Run>& runs) override {
+    std::vector<benchmark::BenchmarkReporter::Run> renamed(runs);
+    for (benchmark::BenchmarkReporter::Run& r : renamed) r.run_name.time_type.clear();
+    Base::ReportRuns(renamed);
+  }
+};
+
+std::unique_ptr<benchmark::BenchmarkReporter> make_reporter(const std::string& format, bool color, bool tabular) {
+  if (format == "json") return std::make_unique<RegisteredNames<benchmark::JSONReporter>>();
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"  // still one of its formats
+  if (format == "csv") return std::make_unique<RegisteredNames<benchmark::CSVReporter>>();
+#pragma GCC diagnostic pop
+  int options = benchmark::ConsoleReporter::OO_None;
+  if (color) options |= benchmark::ConsoleReporter::OO_Color;
+  if (tabular) options |= benchmark::ConsoleReporter::OO_Tabular;
+  return std::make_unique<RegisteredNames<benchmark::ConsoleReporter>>(
+      benchmark::ConsoleReporter::OutputOptions(options));
+}
+
+}  // namespace
+
+size_t BenchmarkSet::run(const ReportOptions& options) {
+  const auto display = make_reporter(options.format, options.color, options.tabular);
+  if (!options.write_file) return benchmark::RunSpecifiedBenchmarks(display.get());
+  const auto file = make_reporter(options.out_format, false, false);
+  return benchmark::RunSpecifiedBenchmarks(display.get(), file.get());
+}
+
+BenchmarkSet::~BenchmarkSet() { benchmark::ClearRegisteredBenchmarks(); }
+
+int BenchmarkSet::failed() const { return session_->failed; }
+int BenchmarkSet::unsupported() const { return session_->unsupported; }
+
+}  // namespace convt

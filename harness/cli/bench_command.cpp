@@ -1,0 +1,214 @@
+// convt bench: Google Benchmark over backends x problems, with convt's
+// counters (harness/benchmark.h) and this machine's measured peak
+// (harness/peak.h) in the report's context. Google Benchmark's own flags
+// (--benchmark_filter=..., --benchmark_repetitions=..., --benchmark_format=...,
+// --benchmark_out=..., ...) pass through untouched.
+#include <benchmark/benchmark.h>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include "harness/benchmark.h"
+#include "harness/cli/command.h"
+#include "harness/peak.h"
+#include "harness/suite.h"
+#include "reference/descriptor.h"
+
+namespace convt::cli {
+namespace {
+
+struct BenchArgs {
+  std::vector<std::string> configs;
+  std::vector<std::string> problems;
+  std::string backends;
+  int threads = 0;
+  std::string report;
+  std::vector<std::string> benchmark_flags;  // every --benchmark_* argument, as given
+};
+
+constexpr std::string_view kFlagPrefix = "--benchmark_";
+
+Result<std::vector<Problem>> gather_problems(const BenchArgs& a) {
+  std::vector<Problem> all;
+  for (const std::string& path : a.configs) {
+    Result<Suite> suite = load_suite(path);
+    if (!suite) return suite.error();
+    for (const SuiteEntry& e : suite->problems) all.push_back(e.problem);
+  }
+  for (const std::string& text : a.problems) {
+    Result<Problem> p = parse_problem(text);
+    if (!p) return Error{"--problem: " + p.error().message};
+    all.push_back(*p);
+  }
+  if (all.empty()) return Error{"nothing to benchmark: give --config FILE and/or --problem DESCRIPTOR"};
+  return all;
+}
+
+// --backend, or every available CPU backend but the reference (which runs
+// only when named).
+Result<std::vector<std::string>> choose_backends(const std::string& names) {
+  std::vector<std::string> chosen;
+  if (names.empty()) {
+    std::string why;
+    for (const BackendEntry& e : backend_registry()) {
+      if (e.device != "cpu" || e.name == "reference") continue;
+      if (e.unavailable.empty())
+        chosen.push_back(e.name);
+      else
+        why += "; " + e.name + ": " + e.unavailable;
+    }
+    if (chosen.empty()) return Error{"no CPU backend to benchmark is available" + why + " (name one with --backend)"};
+    return chosen;
+  }
+  std::string rest = names;
+  while (!rest.empty()) {
+    const size_t comma = rest.find(',');
+    const std::string name = rest.substr(0, comma);
+    rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
+    if (name.empty()) return Error{"--backend: empty backend name in '" + names + "'"};
+    Result<NamedBackend> b = make_backend(name);
+    if (!b) return Error{"--backend: " + b.error().message};
+    chosen.push_back(name);
+  }
+  return chosen;
+}
+
+std::optional<std::string> flag_value(const std::vector<std::string>& flags, std::string_view name) {
+  std::optional<std::string> value;
+  const std::string prefix = std::string(kFlagPrefix) + std::string(name) + "=";
+  for (const std::string& f : flags)
+    if (f.rfind(prefix, 0) == 0) value = f.substr(prefix.size());
+  return value;
+}
+
+bool has_flag(const std::vector<std::string>& flags, std::string_view name) {
+  const std::string flag = std::string(kFlagPrefix) + std::string(name);
+  for (const std::string& f : flags)
+    if (f == flag) return true;
+  return false;
+}
+
+// What Google Benchmark would otherwise answer with exit(1) and its own
+// words: formats it does not know, an output file it cannot open.
+std::optional<Error> check_flags(const BenchArgs& a) {
+  for (const std::string& f : a.benchmark_flags) {
+    if (f.rfind(kFlagPrefix, 0) != 0)
+      return Error{"unexpected argument '" + f + "' (Google Benchmark's flags pass through as --benchmark_NAME=VALUE)"};
+  }
+  for (const char* name : {"format", "out_format"})
+    if (auto v = flag_value(a.benchmark_flags, name); v && *v != "console" && *v != "json" && *v != "csv")
+      return Error{"--benchmark_" + std::string(name) + "=" + *v + ": expected console, json or csv"};
+  const std::optional<std::string> out = flag_value(a.benchmark_flags, "out");
+  if (out && !a.report.empty()) return Error{"--report and --benchmark_out both name an output file: give one"};
+  const std::string path = out ? *out : a.report;
+  if (!path.empty() && !std::ofstream(path)) return Error{"cannot write the report '" + path + "'"};
+  return std::nullopt;
+}
+
+int bench(const BenchArgs& a) {
+  if (auto e = check_flags(a)) return bad_input(*e);
+  Result<std::vector<Problem>> problems = gather_problems(a);
+  if (!problems) return bad_input(problems.error());
+  Result<std::vector<std::string>> backends = choose_backends(a.backends);
+  if (!backends) return bad_input(backends.error());
+  const int cores = cpu_cores();
+  if (a.threads > cores)
+    return bad_input(Error{"--threads " + std::to_string(a.threads) + " is more than the " + std::to_string(cores) +
+                           " cores this process may use (benchmarks never oversubscribe)"});
+  const int threads = a.threads > 0 ? a.threads : cores;
+
+  // Google Benchmark's flags: the user's, then --report as its JSON output.
+  std::vector<std::string> args = {"convt bench"};
+  args.insert(args.end(), a.benchmark_flags.begin(), a.benchmark_flags.end());
+  if (!a.report.empty()) {
+    args.push_back("--benchmark_out=" + a.report);
+    args.push_back("--benchmark_out_format=json");
+  }
+  std::vector<char*> argv;
+  for (std::string& s : args) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  int argc = int(args.size());
+  benchmark::Initialize(&argc, argv.data());
+  if (argc > 1)
+    return bad_input(Error{"Google Benchmark does not accept '" + std::string(argv[1]) +
+                           "' (its flags take their value after '=': --benchmark_NAME=VALUE)"});
+
+  const bool listing = has_flag(a.benchmark_flags, "list_tests") ||
+                       flag_value(a.benchmark_flags, "list_tests").value_or("false") != "false";
+  const Peak peak = listing ? Peak{} : measure_peak(threads);
+  BenchmarkPlan plan;
+  plan.backends = *backends;
+  plan.problems = *problems;
+  plan.options.threads = threads;
+  plan.peak_gflops = peak.gflops_per_core * threads;
+
+  benchmark::AddCustomContext("convt_version", CONVT_VERSION);
+  benchmark::AddCustomContext("cpu_model", cpu_model());
+  benchmark::AddCustomContext("cores", std::to_string(cores));
+  benchmark::AddCustomContext("compiler", __VERSION__);
+  benchmark::AddCustomContext("threads", std::to_string(threads));
+  benchmark::AddCustomContext("peak_isa", peak.isa);
+  benchmark::AddCustomContext("peak_gflops_per_core", std::to_string(peak.gflops_per_core));
+  benchmark::AddCustomContext("peak_gflops", std::to_string(plan.peak_gflops) + " (per core x threads; peak% uses it)");
+  if (threads > 1)
+    benchmark::AddCustomContext("peak_gflops_measured_on_all_threads", std::to_string(peak.gflops_all_threads));
+  for (const std::string& name : plan.backends)
+    for (const BackendEntry& e : backend_registry())
+      if (e.name == name) benchmark::AddCustomContext("backend " + name, e.description);
+  benchmark::AddCustomContext("flops", "2*N*C_in*H_in*W_in*(C_out/groups)*kH*kW per run: the useful products only");
+
+  ReportOptions report;
+  report.format = flag_value(a.benchmark_flags, "format").value_or("console");
+  report.write_file = !a.report.empty() || flag_value(a.benchmark_flags, "out");
+  report.out_format = flag_value(a.benchmark_flags, "out_format").value_or("json");
+  if (!a.report.empty()) report.out_format = "json";
+  const std::string color = flag_value(a.benchmark_flags, "color").value_or("auto");
+  report.color = color == "true" || color == "yes" || color == "1" ||
+                 (color == "auto" && isatty(STDOUT_FILENO) && std::getenv("TERM") &&
+                  std::string_view(std::getenv("TERM")) != "dumb");
+  const std::string tabular = flag_value(a.benchmark_flags, "counters_tabular").value_or("false");
+  report.tabular = tabular == "true" || tabular == "yes" || tabular == "1" ||
+                   (has_flag(a.benchmark_flags, "counters_tabular"));
+
+  BenchmarkSet set(std::move(plan));
+  const size_t ran = set.run(report);
+  benchmark::Shutdown();
+  if (ran == 0 && !listing)
+    return bad_input(Error{"no benchmark matches --benchmark_filter=" + benchmark::GetBenchmarkFilter()});
+  if (set.failed()) {
+    std::cerr << "convt: " << set.failed() << " benchmark(s) failed: the backend returned an error (see above)\n";
+    return kCheckFailed;
+  }
+  return kSuccess;
+}
+
+}  // namespace
+
+void add_bench_command(CLI::App& app, Action& action) {
+  auto a = std::make_shared<BenchArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "bench", "Time backends on problems with Google Benchmark (its --benchmark_* flags pass through)");
+  cmd->add_option("--config", a->configs, "Suite file(s) (JSON)")->check(CLI::ExistingFile);
+  cmd->add_option("--problem", a->problems, "Problem descriptor(s)");
+  cmd->add_option("--backend", a->backends,
+                  "Backend name(s), comma-separated (default: every available CPU backend but reference)");
+  cmd->add_option("--threads", a->threads, "Threads of the backends (0: all cores; at most the cores)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--report", a->report, "Write Google Benchmark's JSON report here");
+  cmd->allow_extras();
+  cmd->footer(
+      "Google Benchmark's flags, e.g. --benchmark_filter=REGEX --benchmark_repetitions=N\n"
+      "--benchmark_min_time=SECONDS --benchmark_format=console|json|csv --benchmark_out=FILE,\n"
+      "are passed through (always as --benchmark_NAME=VALUE).");
+  cmd->callback([a, cmd, &action] {
+    a->benchmark_flags = cmd->remaining();
+    action = [a] { return bench(*a); };
+  });
+}
+
+}  // namespace convt::cli
