@@ -79,6 +79,11 @@ std::optional<std::vector<int64_t>> parse_shape(const std::string& tuple) {
 template <class T>
 std::optional<Error> write_values(const std::string& path, const std::vector<int64_t>& shape,
                                   std::span<const T> values, const char* descr) {
+  int64_t count = 1;
+  for (int64_t d : shape) count *= d;
+  if (count != int64_t(values.size()))
+    return Error{path + ": shape " + format_shape(shape) + " holds " + std::to_string(count) + " values, not " +
+                 std::to_string(values.size())};
   std::string dims;
   for (size_t i = 0; i < shape.size(); ++i) dims += (i ? ", " : "") + std::to_string(shape[i]);
   if (shape.size() == 1) dims += ",";  // Python's one-element tuple: (5,)
@@ -109,8 +114,9 @@ std::optional<Error> write_values(const std::string& path, const std::vector<int
 }  // namespace
 
 Result<NpyArray> parse_npy(std::string_view bytes, const std::string& name) {
-  if (bytes.size() < 10 || bytes.substr(0, kMagic.size()) != kMagic)
+  if (bytes.substr(0, kMagic.size()) != kMagic)
     return npy_error(name, "not a NumPy .npy file (it does not start with \\x93NUMPY)");
+  if (bytes.size() < 10) return npy_error(name, "truncated: the file ends inside the header");
   const auto byte = [&](size_t i) { return static_cast<unsigned char>(bytes[i]); };
   const int major = byte(6);
   size_t header_len = 0, header_start = 0;

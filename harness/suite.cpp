@@ -78,6 +78,7 @@ std::optional<Error> read_data_and_seed(const json& object, const std::string& w
   if (object.contains("data")) {
     const json& data = object["data"];
     const json modes = data.is_array() ? data : json::array({data});
+    if (modes.empty()) return Error{where + ": \"data\" is an empty list (name at least one data mode)"};
     for (const json& mode : modes) {
       Result<DataMode> m = mode.is_string() ? parse_data_mode(mode.get<std::string>())
                                             : Result<DataMode>(Error{"not a string: " + mode.dump()});

@@ -88,8 +88,9 @@ Arguments arguments_of(const Problem& p) {
 // _convolution's argument checks, then slow_conv_transpose2d_shape_check.
 // One deliberate difference: PyTorch skips the second group for an empty
 // batch (N = 0) and then accepts some invalid parameters and crashes on
-// others; convt applies every rule for every N, so whether a problem is
-// legal never depends on its batch size.
+// others; convt applies every rule for every N, so whether stride, padding,
+// output_padding, dilation and kernel are legal never depends on the batch
+// size (only the zero-spatial-size rule does, as in PyTorch).
 Result<Problem> problem_from_arguments(const Arguments& a) {
   const auto fail = [](std::string message) { return Result<Problem>(Error{std::move(message)}); };
   const std::string transposed_weight =

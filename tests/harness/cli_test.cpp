@@ -67,6 +67,7 @@ class Cli : public ::testing::Test {
     dir_ = fs::temp_directory_path() / ("convt_cli_test_" + std::to_string(::getpid()) + "_" + info->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
+    ASSERT_TRUE(fs::exists(CONVT_BINARY)) << CONVT_BINARY << " does not exist: build the convt target";
   }
   void TearDown() override { fs::remove_all(dir_); }
 
@@ -265,6 +266,37 @@ TEST_F(Cli, OutputDtypeFloat64NeedsTheReferenceBackend) {
                    "--output-dtype float64 needs --backend reference");
 }
 
+// Exact data make every partial sum an integer below 2^24: every correct
+// float32 backend, in whatever order it sums, writes the oracle's bytes.
+TEST_F(Cli, EveryAvailableBackendReproducesTheOracleOnExactData) {
+  const Outcome list = convt({"list"});
+  ASSERT_EQ(list.code, 0) << list.err;
+  std::vector<std::string> backends;
+  std::istringstream in(list.out);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream words(line);
+    std::string name, device, state;
+    words >> name >> device >> state;
+    if (state == "available") backends.push_back(name);
+  }
+  ASSERT_FALSE(backends.empty());
+  EXPECT_EQ(backends.front(), "reference");
+  for (const char* desc : {"mb2ic6ih4iw3oc4kh3kw2sh2ph1oph1dw2g2", "mb3ic4ih5oc4kh3sh2dh2g4nobias"}) {
+    const Outcome ref = convt({"run", "--problem", desc, "--data", "exact", "--output", path("reference.npy")});
+    ASSERT_EQ(ref.code, 0) << ref.err;
+    const std::string expected = read_file(path("reference.npy"));
+    for (const std::string& backend : backends) {
+      SCOPED_TRACE(std::string(desc) + " on " + backend);
+      const Outcome r = convt({"run", "--problem", desc, "--data", "exact", "--backend", backend, "--output",
+                               path(backend + ".npy")});
+      ASSERT_EQ(r.code, 0) << r.err;
+      EXPECT_CONTAINS(r.out, "backend   " + backend + "\n");
+      EXPECT_TRUE(read_file(path(backend + ".npy")) == expected) << backend << " differs from the oracle";
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------
 // convt run with the user's arrays
 
@@ -452,20 +484,18 @@ TEST_F(Cli, UnwritableOutput) {
                    path("no/such/dir/y.npy") + ": cannot open for writing");
 }
 
-// BUG (harness/npy.cpp, read_npy): a directory given as an array throws out
-// of read_npy; convt reports "internal error" and exits 3, not 2. Enable when fixed.
+// Regression: a directory given as an array made read_npy throw; convt
+// reported "internal error" and exited 3, not 2.
 TEST_F(Cli, DirectoryAsInputIsBadInput) {
   fs::create_directories(path("x.npy"));
   const std::string wp = write_float32("w.npy", {4, 2, 3, 3}, iota(72));
   expect_bad_input({"run", "--problem", "sh1", "--input", path("x.npy"), "--weight", wp}, path("x.npy"));
 }
 
-// BUG (reference/descriptor.cpp, descriptor_error): the message quotes the
-// descriptor and the offending character verbatim, so a control character
-// in --problem (here a newline) breaks the one-line stderr contract: three
-// lines come out. Enable when fixed (e.g. by escaping non-printables).
+// Regression: the descriptor error quotes the text and the offending
+// character verbatim; a newline in --problem used to put three lines on stderr.
 TEST_F(Cli, ControlCharacterInDescriptorStillOneLine) {
-  expect_bad_input({"run", "--problem", "ic8\nih5oc12kh3"}, "at position 4");
+  expect_bad_input({"run", "--problem", "ic8\nih5oc12kh3"}, "at position 4: unexpected character '\\x0a'");
 }
 
 }  // namespace

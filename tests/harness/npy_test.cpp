@@ -361,9 +361,8 @@ TEST(NpyErrors, MalformedShape) {
                   "s.npy: malformed header");
 }
 
-// BUG (harness/npy.cpp, parse_shape): a 'shape' that is not a tuple is read
-// as a 0-D shape (or a 1-D one) instead of being refused: 'shape': 1 with 4
-// bytes of data is accepted as a scalar, 'shape': [6] as (6,). Enable when fixed.
+// Regression: a 'shape' that is not a tuple used to be read as a 0-D shape
+// (or a 1-D one): 'shape': 1 with 4 bytes of data was a scalar, [6] was (6,).
 TEST(NpyErrors, ShapeThatIsNotATuple) {
   const std::vector<float> one = {1.0f};
   EXPECT_CONTAINS(parse_error(npy_bytes("{'descr': '<f4', 'fortran_order': False, 'shape': 1, }", raw(one)),
@@ -415,11 +414,8 @@ TEST_F(NpyFiles, ReadNpyOfAMissingFile) {
   EXPECT_EQ(a.error().message, file + ": cannot open: No such file or directory");
 }
 
-// BUG (harness/npy.cpp, read_npy): reading a directory throws
-// std::ios_base::failure ("basic_filebuf::underflow error reading the file:
-// Is a directory") out of the istreambuf_iterator instead of returning an
-// Error, against result.h's "nothing ... throws for bad input"; `convt run
-// --input DIR` then exits 3 (internal error) instead of 2. Enable when fixed.
+// Regression: reading a directory used to throw std::ios_base::failure out
+// of the istreambuf_iterator instead of returning an Error.
 TEST_F(NpyFiles, ReadNpyOfADirectoryIsAnError) {
   fs::create_directories(path("dir.npy"));
   Result<NpyArray> a = read_npy(path("dir.npy"));
@@ -433,6 +429,18 @@ TEST_F(NpyFiles, ReadNpyOfAFileByNumPyLayout) {
   ASSERT_TRUE(a.ok()) << a.error().message;
   EXPECT_EQ(a->shape, (std::vector<int64_t>{2, 3}));
   expect_bitwise(a->values, kSix);
+}
+
+TEST(NpyErrors, MagicWithoutHeaderIsTruncated) {
+  EXPECT_CONTAINS(parse_error(std::string("\x93NUMPY\x01\x00", 8), "t.npy"),
+                  "t.npy: truncated: the file ends inside the header");
+}
+
+TEST(NpyWrite, ValuesMustFillTheShape) {
+  const std::vector<float> four = {1, 2, 3, 4};
+  const std::optional<Error> e = write_npy(::testing::TempDir() + "/never.npy", {2, 3}, std::span<const float>(four));
+  ASSERT_TRUE(e);
+  EXPECT_CONTAINS(e->message, "shape [2, 3] holds 6 values, not 4");
 }
 
 }  // namespace

@@ -285,17 +285,18 @@ TEST(SuiteErrors, NegativeValuesInFieldsAreRefusedInPyTorchsWords) {
             "suite.json: problems[0]: input has a negative size: [-1, 8, 5, 5]");
 }
 
-// BUG (harness/suite.cpp, problem_from_object): an integer field in
-// [2^63, 2^64) passes is_number_integer() (nlohmann stores it unsigned) and
-// get<int64_t>() wraps it to a negative value, so a positive number is
-// refused as negative: "ph": 18446744073709551615 gives "negative padding is
-// not supported". It should be refused as too large for a 64-bit integer, as
-// the descriptor does. Enable when fixed.
+// Regression: an integer field in [2^63, 2^64) passes is_number_integer()
+// (nlohmann stores it unsigned) and get<int64_t>() used to wrap it to a
+// negative value: "ph": 18446744073709551615 was "negative padding".
 TEST(SuiteErrors, FieldBeyondInt64IsNotReadAsNegative) {
   const std::string m = parse_error(one(R"({"ic": 8, "ih": 5, "oc": 12, "kh": 3, "ph": 18446744073709551615})"));
-  EXPECT_EQ(m.find("negative"), std::string::npos) << m;
-  EXPECT_CONTAINS(m, "suite.json: problems[0]: ");
-  EXPECT_CONTAINS(m, "\"ph\"");
+  EXPECT_EQ(m, "suite.json: problems[0]: \"ph\" is 18446744073709551615, beyond 64-bit integers");
+  // 2^63, the first value beyond int64, would wrap to the most negative one.
+  EXPECT_EQ(parse_error(one(R"({"ic": 8, "ih": 5, "oc": 12, "kh": 3, "mb": 9223372036854775808})")),
+            "suite.json: problems[0]: \"mb\" is 9223372036854775808, beyond 64-bit integers");
+  // The largest int64 is an integer like any other (and then too large a problem).
+  EXPECT_CONTAINS(parse_error(one(R"({"ic": 8, "ih": 9223372036854775807, "oc": 12, "kh": 3})")),
+                  "suite.json: problems[0]: problem too large");
 }
 
 TEST(SuiteErrors, FirstBadProblemIsReported) {
@@ -352,13 +353,17 @@ TEST_F(SuiteFiles, MissingFile) {
   EXPECT_EQ(s.error().message, path + ": cannot open: No such file or directory");
 }
 
-// BUG (harness/suite.cpp, load_suite): a directory makes the
-// istreambuf_iterator throw std::ios_base::failure instead of an Error
-// naming the path. Enable when fixed.
+// Regression: a directory used to make load_suite throw instead of
+// returning an Error naming the path.
 TEST_F(SuiteFiles, LoadSuiteOfADirectoryIsAnError) {
   Result<Suite> s = load_suite(dir_.string());
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().message.rfind(dir_.string() + ": ", 0), 0u) << s.error().message;
+}
+
+TEST(SuiteErrors, EmptyDataList) {
+  EXPECT_CONTAINS(parse_error(one(R"({"descriptor": "ic8ih5oc12kh3", "data": []})")),
+                  "problems[0]: \"data\" is an empty list");
 }
 
 }  // namespace
