@@ -1,0 +1,93 @@
+// convt's own CPU conv_transpose2d: float32, NCHW, every parameter of
+// torch.nn.functional.conv_transpose2d (stride, padding, output_padding,
+// dilation, groups, bias, non-square, N = 0).
+//
+// Plain functions over a Problem and raw buffers; nothing here knows the
+// harness. A Plan is built once per problem and weight (planning, weight
+// packing: the untimed part) and then run on any number of inputs:
+//
+//   Result<cpu::Plan> plan = cpu::make_plan(problem, w, bias, {.threads = 2});
+//   cpu::run(*plan, x, y);
+//
+// The method (each piece is described where it is implemented):
+//   - stride-phase decomposition (kernel.h, plan.cpp): the strided transposed
+//     convolution splits into stride_h * stride_w dense stride-1 problems,
+//     one per output phase (oh mod stride_h, ow mod stride_w), each with only
+//     the kernel taps that land on that phase; no product with an inserted
+//     zero is computed, every output element is written exactly once with
+//     the bias fused, and there is no column buffer;
+//   - per phase an implicit GEMM: C[co, position] = sum over (ci, tap) of
+//     W[co, ci, tap] * X[ci, position + tap offset], register-blocked as MR
+//     output channels x NV vectors of output positions, with the weights
+//     packed at plan time in the order the micro-kernel reads them;
+//   - AVX-512 or AVX2 chosen at run time from the CPU's features (or forced,
+//     see Isa), with masked lanes at every border, so out-of-range taps are
+//     skipped (never multiplied by a padding zero: 0 * Inf would be NaN);
+//   - threads split only independent output tiles; every blocking parameter
+//     and the summation order of every element come from the shape alone,
+//     so the output is bitwise identical for any thread count, from run to
+//     run, and (the order being the same) across the three ISAs.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "reference/problem.h"
+#include "reference/result.h"
+
+namespace convt::cpu {
+
+// The instruction sets the kernels are built for. All three compute every
+// output element with the same sequence of fused multiply-adds.
+enum class Isa { scalar, avx2, avx512 };
+
+const char* isa_name(Isa isa);                     // "scalar", "avx2", "avx512"
+std::optional<Isa> parse_isa(std::string_view name);
+bool isa_supported(Isa isa);                       // by this CPU (and OS)
+Isa best_isa();                                    // the fastest supported one
+
+// The ISA a plan uses when its options name none: the environment variable
+// CONVT_CPU_ISA (scalar, avx2 or avx512) when it is set and not empty, else
+// best_isa(). An unknown name, or an ISA this CPU lacks, is an error.
+Result<Isa> default_isa();
+
+struct PlanOptions {
+  int threads = 0;          // 0: std::thread::hardware_concurrency()
+  std::optional<Isa> isa;   // overrides CONVT_CPU_ISA and the CPU's best
+};
+
+struct PlanImpl;
+
+class Plan {
+ public:
+  Plan();
+  ~Plan();
+  Plan(Plan&&) noexcept;
+  Plan& operator=(Plan&&) noexcept;
+
+  Isa isa() const;
+  int threads() const;
+  const Problem& problem() const;
+  // One line on the chosen strategy (kernel, tiles, tasks), for diagnostics.
+  std::string describe() const;
+
+ private:
+  friend Result<Plan> make_plan(const Problem&, const float*, const float*, const PlanOptions&);
+  friend void run(Plan&, const float*, float*);
+  std::unique_ptr<PlanImpl> impl_;
+};
+
+// Plans p and packs w (C_in x C_out/groups x kH x kW) and bias (C_out, or
+// null when !p.bias); neither is referenced after the call. Errors: an ISA
+// this CPU cannot run (or an invalid CONVT_CPU_ISA), a negative thread count.
+Result<Plan> make_plan(const Problem& p, const float* w, const float* bias, const PlanOptions& options = {});
+
+// y = conv_transpose2d(x, w, bias): x is N x C_in x H_in x W_in, y is
+// N x C_out x H_out x W_out, both contiguous float32; every element of y is
+// written. Not reentrant: one run of a Plan at a time.
+void run(Plan& plan, const float* x, float* y);
+
+}  // namespace convt::cpu

@@ -1,0 +1,118 @@
+// Internal to optimized/cpu: what plan.cpp hands the kernels of each ISA
+// (kernel_avx512.cpp, kernel_avx2.cpp, kernel_scalar.cpp). Plain structs of
+// integers and raw pointers only, so the ISA translation units instantiate
+// no standard-library code under their target attributes.
+//
+// Stride-phase decomposition (Tida et al., arXiv:2209.03704; CUTLASS's
+// strided dgrad). Along one axis, output o receives input i through tap k
+// when o = i*s - p + k*d. Write o = s*j + q with phase q in [0, s): tap k
+// reaches phase q iff (q + p - k*d) is divisible by s, and then from input
+// i = j + (q + p - k*d)/s. So phase q is a dense stride-1 correlation over
+// j with only those taps, each at a fixed input offset; every tap belongs to
+// exactly one phase, and phases write disjoint outputs.
+#pragma once
+
+#include <cstdint>
+
+namespace convt::cpu::detail {
+
+// Output segment of one vector of positions: `count` lanes from `lane0` go to
+// y[yoff + l * stride_w], l = 0..count-1 (one output row of the phase).
+struct Segment {
+  int64_t yoff;
+  int32_t lane0;
+  int32_t count;
+};
+
+// One output phase (qh, qw): its extent, its taps, and its tiling.
+struct PhaseView {
+  int64_t qh, qw;     // outputs oh = sh*j + qh, ow = sw*i + qw
+  int64_t hq, wq;     // j in [0, hq), i in [0, wq)
+  int32_t nth, ntw;   // taps along each axis (the phase has nth*ntw taps)
+  const int64_t* offh;  // input row offset of each row tap: ih = j + offh
+  const int64_t* offw;  // input column offset of each column tap: iw = i + offw
+  const int64_t* toff;  // per tap t = th*ntw + tw: offh*W_in + offw
+  // Positions are numbered p = j*vp + i and cut into vectors of VL lanes.
+  // vp == W_in ("pitch" mode, only when wq <= W_in): a vector may span
+  // several rows and its input offsets are still p + toff, affine in the
+  // lane; otherwise vp = wq rounded up to VL ("row" mode).
+  int64_t vp;
+  int64_t nvec;       // vectors per image
+  int64_t k;          // reduction length: C_in/groups * nth * ntw
+  const float* wpack;  // packed weights of group 0 (group g at + g*cog*k)
+};
+
+// The problem and its tiling, as the kernels need them.
+struct Geometry {
+  int64_t c_in, h_in, w_in;
+  int64_t c_out, h_out, w_out;
+  int64_t cig, cog;
+  int64_t sh, sw;
+  int32_t mr, nv;     // micro-tile: mr output channels x nv vectors (all phases)
+  int64_t cb;         // input channels per chunk of the reduction
+  int64_t vb;         // vectors of each phase per task (a multiple of nv)
+  int64_t ahead;      // input prefetch distance in channels (about 600 cycles of work)
+  bool depthwise;     // one input and one output channel per group
+  bool pair_w;        // depthwise, stride_w = 2, column phases paired (phases in pairs qw = 0, 1)
+};
+
+// Per-thread scratch, sized by the plan for its largest task (two slots of
+// vectors for the paired column phases).
+struct Scratch {
+  int64_t* xoff;      // per vector of the task
+  uint32_t* rowm;     // per vector x nth: lanes whose row tap is in range (and are outputs)
+  uint32_t* colm;     // per vector x ntw: lanes whose column tap is in range
+  int32_t* nseg;      // per vector
+  Segment* seg;       // per vector x (VL + 1)
+  uint32_t* tmask;    // per tap x nv: lanes of each vector that take the tap (depthwise: per vector x tap)
+  uint8_t* tflag;     // per tap: 0 no lane, 1 some lanes, 2 every lane of every vector
+};
+
+// One task: channels [co0, co1) of each group in [g0, g1), image n, and the
+// vectors [b*vb, (b+1)*vb) of every phase: the same region of the input for
+// all phases, so they reuse it from cache, and the interleaved outputs of
+// the phases are written close together. Tasks write disjoint parts of y
+// and compute each of their elements whole, in an order fixed by the shape.
+struct Task {
+  const Geometry* geo;
+  const PhaseView* phases;
+  int32_t nphases;
+  int64_t g0, g1, n, co0, co1, b;
+  const float* bias;  // the whole bias, or null
+  const float* x;
+  float* y;
+  Scratch* scratch;
+};
+
+// The 1x1-input case (input 1 x 1, no padding, dilation 1, no output
+// padding: "project and reshape" layers such as DCGAN's first): output
+// (kh, kw) takes exactly tap (kh, kw), so per group
+//   y[n, g, :] = bias row + x[n, g, :] . W_g,   W_g: C_in/groups x L,
+// L = C_out/groups * kH * kW contiguous in both w and y: a plain GEMM. Its
+// task: images [n0, n1) x column tiles [t0, t1) of group g.
+struct GemmTask {
+  const float* wpack;  // [group][column tile][input channel][nv * VL], zero-padded past L
+  const float* brow;   // bias per column, [group][column tile][nv * VL], or null
+  const float* x;
+  float* y;
+  int64_t c_in, cig;   // x row stride; reduction length
+  int64_t l;           // columns per group
+  int64_t ystride;     // C_out * kH * kW
+  int64_t ntiles;      // column tiles per group
+  int32_t mr, nv;
+  int64_t g, n0, n1, t0, t1;
+};
+
+// The largest accumulator tile (mr * nv) of each ISA's micro-kernels, and the
+// vector counts they come in; every mr from 1 to min(24, max_acc / nv) exists.
+inline constexpr int kNvChoices[] = {1, 2, 3, 4, 6, 8};
+inline constexpr int kMaxMr = 24;
+
+void run_task_avx512(const Task& t);
+void run_task_avx2(const Task& t);
+void run_task_scalar(const Task& t);
+void run_gemm_task_avx512(const GemmTask& t);
+void run_gemm_task_avx2(const GemmTask& t);
+void run_gemm_task_scalar(const GemmTask& t);
+
+}  // namespace convt::cpu::detail

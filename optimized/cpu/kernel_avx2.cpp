@@ -1,0 +1,81 @@
+// The kernels for AVX2 + FMA (8 lanes). AVX2 has no masked FMA: a tap that
+// every lane of a vector group takes runs unmasked, one that only some lanes
+// take blends the FMA's result into the accumulator. Compiled with the
+// target attribute below (see kernel_avx512.cpp).
+#include <immintrin.h>
+
+#include <cstdint>
+
+#include "optimized/cpu/kernel.h"
+
+#pragma GCC push_options
+#pragma GCC target("avx2,fma")
+
+namespace convt::cpu::detail {
+namespace {
+
+struct Avx2 {
+  static constexpr int VL = 8;
+  static constexpr int kMaxAcc = 12;  // of 16 ymm registers
+  using V = __m256;
+  using M = __m256;  // all-ones lanes
+
+  static V zero() { return _mm256_setzero_ps(); }
+  static V set1(float f) { return _mm256_set1_ps(f); }
+  static M mask(uint32_t bits) {
+    const __m256i lane = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
+    const __m256i b = _mm256_and_si256(_mm256_set1_epi32(int(bits)), lane);
+    return _mm256_castsi256_ps(_mm256_cmpeq_epi32(b, lane));
+  }
+  static V load(const float* p) { return _mm256_loadu_ps(p); }
+  static V load_masked(const float* p, M m) { return _mm256_maskload_ps(p, _mm256_castps_si256(m)); }
+  static V fma(V acc, V x, const float* w) { return _mm256_fmadd_ps(x, _mm256_broadcast_ss(w), acc); }
+  static V fma_masked(V acc, V x, const float* w, M m) {
+    return _mm256_blendv_ps(acc, _mm256_fmadd_ps(x, _mm256_broadcast_ss(w), acc), m);
+  }
+
+  static void prefetch(const float* p) { _mm_prefetch(reinterpret_cast<const char*>(p), _MM_HINT_T1); }
+  static void prefetch_write(const float* p) { __builtin_prefetch(p, 1, 3); }
+
+  static void store_prefix(float* p, V acc, int n) {
+    if (n == VL) {
+      _mm256_storeu_ps(p, acc);
+      return;
+    }
+    alignas(32) float lanes[VL];
+    _mm256_store_ps(lanes, acc);
+    for (int l = 0; l < n; ++l) p[l] = lanes[l];
+  }
+
+  // a0 b0 a1 b1 ... a7 b7 to p[0..16): two column phases interleaved.
+  static void store_pair(float* p, V a, V b) {
+    const __m256 lo = _mm256_unpacklo_ps(a, b), hi = _mm256_unpackhi_ps(a, b);  // per 128-bit half
+    _mm256_storeu_ps(p, _mm256_permute2f128_ps(lo, hi, 0x20));
+    _mm256_storeu_ps(p + VL, _mm256_permute2f128_ps(lo, hi, 0x31));
+  }
+
+  static void store(V acc, const Segment* seg, int32_t nseg, float* y, int64_t sw) {
+    if (sw == 1 && nseg == 1 && seg[0].count == VL) {
+      _mm256_storeu_ps(y + seg[0].yoff, acc);
+      return;
+    }
+    alignas(32) float lanes[VL];
+    _mm256_store_ps(lanes, acc);
+    for (int32_t s = 0; s < nseg; ++s) {
+      float* d = y + seg[s].yoff;
+      const float* src = lanes + seg[s].lane0;
+      for (int32_t l = 0; l < seg[s].count; ++l) d[l * sw] = src[l];
+    }
+  }
+};
+
+#include "optimized/cpu/kernel_impl.h"
+
+}  // namespace
+
+void run_task_avx2(const Task& t) { run_task_impl<Avx2>(t); }
+void run_gemm_task_avx2(const GemmTask& t) { run_gemm_task_impl<Avx2>(t); }
+
+}  // namespace convt::cpu::detail
+
+#pragma GCC pop_options

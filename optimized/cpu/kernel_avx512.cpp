@@ -1,0 +1,123 @@
+// The kernels for AVX-512 (16 lanes, masked FMA at no extra cost). Compiled
+// with the target attribute below, not with -mavx512f for the whole file:
+// the rest of the program must run on CPUs without AVX-512, and plan.cpp
+// calls into this file only when the CPU has it (cpu::isa_supported).
+#include <immintrin.h>
+
+#include <cstdint>
+
+#include "optimized/cpu/kernel.h"
+
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx2,fma")
+
+namespace convt::cpu::detail {
+namespace {
+
+struct Avx512 {
+  static constexpr int VL = 16;
+  static constexpr int kMaxAcc = 24;  // of 32 zmm registers: 24 accumulators + inputs
+  using V = __m512;
+  using M = __mmask16;
+
+  static V zero() { return _mm512_setzero_ps(); }
+  static V set1(float f) { return _mm512_set1_ps(f); }
+  static M mask(uint32_t bits) { return M(bits); }
+  static V load(const float* p) { return _mm512_loadu_ps(p); }
+  static V load_masked(const float* p, M m) { return _mm512_maskz_loadu_ps(m, p); }
+  // The weight as an embedded-broadcast memory operand ({1to16}): GCC would
+  // emit a separate vbroadcastss per FMA, which on Zen 4 takes an FP pipe.
+  static V fma(V acc, V x, const float* w) {
+    __asm__("vfmadd231ps %[w]%{1to16%}, %[x], %[acc]" : [acc] "+v"(acc) : [x] "v"(x), [w] "m"(*w));
+    return acc;
+  }
+  static V fma_masked(V acc, V x, const float* w, M m) {
+    __asm__("vfmadd231ps %[w]%{1to16%}, %[x], %[acc]%{%[m]%}"
+            : [acc] "+v"(acc)
+            : [x] "v"(x), [w] "m"(*w), [m] "Yk"(m));
+    return acc;
+  }
+
+  static void prefetch(const float* p) { _mm_prefetch(reinterpret_cast<const char*>(p), _MM_HINT_T1); }
+  static void prefetch_write(const float* p) { __builtin_prefetch(p, 1, 3); }
+
+  static void store_prefix(float* p, V acc, int n) {
+    if (n == VL)
+      _mm512_storeu_ps(p, acc);
+    else
+      _mm512_mask_storeu_ps(p, M((1u << n) - 1), acc);
+  }
+
+  static void store(V acc, const Segment* seg, int32_t nseg, float* y, int64_t sw) {
+    if (sw == 1) {
+      for (int32_t s = 0; s < nseg; ++s) {
+        if (seg[s].count == VL) {
+          _mm512_storeu_ps(y + seg[s].yoff, acc);
+        } else {
+          // The segment's lanes, moved to the bottom, stored as a prefix.
+          const uint32_t prefix = (1u << seg[s].count) - 1;
+          const V packed = _mm512_maskz_compress_ps(M(prefix << seg[s].lane0), acc);
+          _mm512_mask_storeu_ps(y + seg[s].yoff, M(prefix), packed);
+        }
+      }
+      return;
+    }
+    if (sw <= 8) {
+      // Strided segments: one permute spreads 16/sw lanes sw apart (lane k
+      // of the result takes source lane first + k/sw) and one masked store
+      // writes every sw-th element of the span, instead of a store per lane.
+      const int per = kPer[sw - 1];
+      const __m512i spread = _mm512_loadu_si512(kSpread[sw - 1]);
+      for (int32_t s = 0; s < nseg; ++s) {
+        float* d = y + seg[s].yoff;
+        for (int32_t first = 0; first < seg[s].count; first += per) {
+          const int32_t n = seg[s].count - first < per ? seg[s].count - first : per;
+          const __m512i idx = _mm512_add_epi32(spread, _mm512_set1_epi32(seg[s].lane0 + first));
+          const uint32_t span = (1u << ((n - 1) * sw + 1)) - 1;
+          const M store = M(kEvery[sw - 1] & span);
+          _mm512_mask_storeu_ps(d + first * sw, store, _mm512_maskz_permutexvar_ps(store, idx, acc));
+        }
+      }
+      return;
+    }
+    alignas(64) float lanes[VL];
+    _mm512_store_ps(lanes, acc);
+    for (int32_t s = 0; s < nseg; ++s) {
+      float* d = y + seg[s].yoff;
+      const float* src = lanes + seg[s].lane0;
+      for (int32_t l = 0; l < seg[s].count; ++l) d[l * sw] = src[l];
+    }
+  }
+
+  // For stride sw: lane k -> k / sw (capped at 15), and the lanes k % sw == 0.
+  static constexpr int32_t kSpread[8][16] = {
+      {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
+      {0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7},
+      {0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 5},
+      {0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3},
+      {0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3},
+      {0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2},
+      {0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 2, 2},
+      {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1}};
+  static constexpr uint32_t kEvery[8] = {0xffff, 0x5555, 0x9249, 0x1111, 0x8421, 0x1041, 0x4081, 0x0101};
+  static constexpr int kPer[8] = {16, 8, 5, 4, 3, 2, 2, 2};  // 16 / sw
+
+  // a0 b0 a1 b1 ... a15 b15 to p[0..32): two column phases interleaved.
+  static void store_pair(float* p, V a, V b) {
+    const __m512i lo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    const __m512i hi = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    _mm512_storeu_ps(p, _mm512_permutex2var_ps(a, lo, b));
+    _mm512_storeu_ps(p + VL, _mm512_permutex2var_ps(a, hi, b));
+  }
+};
+
+#include "optimized/cpu/kernel_impl.h"
+
+}  // namespace
+
+void run_task_avx512(const Task& t) { run_task_impl<Avx512>(t); }
+void run_gemm_task_avx512(const GemmTask& t) { run_gemm_task_impl<Avx512>(t); }
+
+}  // namespace convt::cpu::detail
+
+#pragma GCC pop_options

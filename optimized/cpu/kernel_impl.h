@@ -1,0 +1,522 @@
+// The kernel of one task, written once over an ISA traits struct `I`.
+//
+// Included by kernel_avx512.cpp, kernel_avx2.cpp and kernel_scalar.cpp
+// inside an anonymous namespace and (for the vector ISAs) inside a
+// `#pragma GCC target` region, after kernel.h and the traits are defined.
+// It includes nothing itself: code instantiated here carries the target's
+// attributes and internal linkage, so no function compiled for AVX-512 can
+// be merged by the linker into code that runs on a CPU without it.
+//
+// I provides:
+//   VL, kMaxAcc                lanes; largest mr*nv of the micro-kernels
+//   V, M                       vector of VL floats; lane mask
+//   zero(), set1(f), mask(bits)
+//   load(p), load_masked(p, m)             masked lanes are not read
+//   fma(acc, x, w), fma_masked(acc, x, w, m)  acc + x * *w, masked lanes keep acc
+//   store(acc, segments, count, y, sw)     lanes to their output elements
+//   store_prefix(p, acc, n)                the first n lanes to p[0..n)
+//   store_pair(p, a, b)                    a0 b0 a1 b1 ... to p[0..2*VL)
+//   prefetch(p), prefetch_write(p)         hints only (any address)
+
+// The arguments of one micro-kernel call: mr output channels x NV vectors.
+struct MicroArgs {
+  const float* w;         // packed weights of the micro-block: [chunk][tap][ci][mr]
+  const float* x;         // x at (n, first input channel of the group)
+  int64_t hw;             // plane stride of x: H_in * W_in
+  int64_t cig, cb;        // input channels of the group; per chunk
+  int32_t ntaps;
+  const int64_t* toff;    // per tap: input offset
+  const int64_t* xoff;    // per vector: input offset of lane 0
+  const uint32_t* tmask;  // per tap x NV: lanes that take the tap
+  const uint8_t* tflag;   // per tap: 0 no lane, 1 some, 2 all lanes of all vectors
+  const float* bias;      // mr values, or null
+  float* y;               // y at (n, first output channel of the micro-block)
+  int64_t ohw;            // plane stride of y: H_out * W_out
+  int64_t sw;
+  int64_t ahead;          // x prefetch distance (floats), or 0: x is in cache already
+  const int32_t* nseg;    // per vector (0 for the padding vectors of a short group)
+  const Segment* seg;     // per vector x (VL + 1)
+};
+
+// Register-blocked micro-kernel (implicit GEMM of one phase): MR output
+// channels x NV vectors of VL output positions stay in MR*NV accumulators
+// through the whole reduction over (input channel, tap); per step it loads
+// NV input vectors (contiguous: the phase is a stride-1 problem) and
+// broadcasts MR packed weights. The reduction runs chunk by chunk of cb
+// input channels, taps in order within a chunk, channels in order within a
+// tap, so the input rows of a chunk are reused from L1 by all its taps.
+// That order is the same for every ISA, tile and thread count: each element
+// is bias + a fixed sequence of FMAs.
+template <class I, int MR, int NV>
+void micro_kernel(const MicroArgs& a) {
+  using V = typename I::V;
+  // Software prefetch: the output lines this tile will write (so the stores
+  // at the end find them in cache) and, in the reduction, the inputs a few
+  // channels ahead: with many channel planes read in parallel, the hardware
+  // prefetchers cannot follow and L3/DRAM latency would stall the FMAs.
+  for (int r = 0; r < MR; ++r)
+    for (int v = 0; v < NV; ++v) {
+      const Segment* sg = a.seg + v * (I::VL + 1);
+      for (int32_t s = 0; s < a.nseg[v]; ++s) {
+        const float* first = a.y + r * a.ohw + sg[s].yoff;
+        const float* last = first + (sg[s].count - 1) * a.sw;
+        for (const float* p = first; p <= last; p += 16) I::prefetch_write(p);
+        I::prefetch_write(last);
+      }
+    }
+  V acc[MR][NV];
+#pragma GCC unroll 24
+  for (int r = 0; r < MR; ++r) {
+    const V b = a.bias ? I::set1(a.bias[r]) : I::zero();
+#pragma GCC unroll 8
+    for (int v = 0; v < NV; ++v) acc[r][v] = b;
+  }
+  const float* w = a.w;
+  for (int64_t c0 = 0; c0 < a.cig; c0 += a.cb) {
+    const int64_t cn = a.cig - c0 < a.cb ? a.cig - c0 : a.cb;
+    const float* xc = a.x + c0 * a.hw;
+    for (int32_t t = 0; t < a.ntaps; ++t, w += cn * MR) {
+      const uint8_t flag = a.tflag[t];
+      if (flag == 0) continue;  // no lane takes this tap: nothing to add
+      const float* xp[NV];
+#pragma GCC unroll 8
+      for (int v = 0; v < NV; ++v) xp[v] = xc + (a.xoff[v] + a.toff[t]);
+      const float* wp = w;
+      if (flag == 1) {
+        // Masked lanes (out-of-range taps, positions that are not outputs)
+        // are neither loaded nor accumulated: skipping them is exact, where
+        // multiplying a padding zero would turn an Inf weight into NaN. Taps
+        // that every lane takes run unmasked (fewer mask registers live).
+        typename I::M m[NV];
+#pragma GCC unroll 8
+        for (int v = 0; v < NV; ++v) m[v] = I::mask(a.tmask[t * NV + v]);
+        for (int64_t ci = 0, off = 0; ci < cn; ++ci, off += a.hw, wp += MR) {
+          V xv[NV];
+#pragma GCC unroll 8
+          for (int v = 0; v < NV; ++v) xv[v] = I::load_masked(xp[v] + off, m[v]);
+          if (a.ahead) {
+#pragma GCC unroll 8
+            for (int v = 0; v < NV; ++v) I::prefetch(xp[v] + off + a.ahead);
+          }
+#pragma GCC unroll 24
+          for (int r = 0; r < MR; ++r) {
+#pragma GCC unroll 8
+            for (int v = 0; v < NV; ++v) acc[r][v] = I::fma_masked(acc[r][v], xv[v], wp + r, m[v]);
+          }
+        }
+      } else {
+        for (int64_t ci = 0, off = 0; ci < cn; ++ci, off += a.hw, wp += MR) {
+          V xv[NV];
+#pragma GCC unroll 8
+          for (int v = 0; v < NV; ++v) xv[v] = I::load(xp[v] + off);
+          if (a.ahead) {
+#pragma GCC unroll 8
+            for (int v = 0; v < NV; ++v) I::prefetch(xp[v] + off + a.ahead);
+          }
+#pragma GCC unroll 24
+          for (int r = 0; r < MR; ++r) {
+#pragma GCC unroll 8
+            for (int v = 0; v < NV; ++v) acc[r][v] = I::fma(acc[r][v], xv[v], wp + r);
+          }
+        }
+      }
+    }
+  }
+#pragma GCC unroll 24
+  for (int r = 0; r < MR; ++r) {
+    float* yr = a.y + r * a.ohw;
+#pragma GCC unroll 8
+    for (int v = 0; v < NV; ++v) I::store(acc[r][v], a.seg + v * (I::VL + 1), a.nseg[v], yr, a.sw);
+  }
+}
+
+// mr (1..MR) -> micro_kernel<I, mr, NV>: the last micro-block of a group
+// takes the remainder of its channels, so no weight is padded.
+template <class I, int NV, int MR>
+struct Dispatch {
+  static void call(int mr, const MicroArgs& a) {
+    if (mr == MR)
+      micro_kernel<I, MR, NV>(a);
+    else
+      Dispatch<I, NV, MR - 1>::call(mr, a);
+  }
+};
+template <class I, int NV>
+struct Dispatch<I, NV, 0> {
+  static void call(int, const MicroArgs&) {}
+};
+
+template <class I, int NV>
+void dispatch_mr(int mr, const MicroArgs& a) {
+  constexpr int max_mr = I::kMaxAcc / NV < kMaxMr ? I::kMaxAcc / NV : kMaxMr;
+  Dispatch<I, NV, (max_mr > 0 ? max_mr : 1)>::call(mr, a);
+}
+
+template <class I>
+void dispatch_impl(int nv, int mr, const MicroArgs& a) {
+  switch (nv) {
+    case 1: dispatch_mr<I, 1>(mr, a); break;
+    case 2: dispatch_mr<I, 2>(mr, a); break;
+    case 3: dispatch_mr<I, 3>(mr, a); break;
+    case 4: dispatch_mr<I, 4>(mr, a); break;
+    case 6: dispatch_mr<I, 6>(mr, a); break;
+    case 8: dispatch_mr<I, 8>(mr, a); break;
+    default: break;
+  }
+}
+
+// The vectors [v0, v0 + nvec) of phase P, described for the micro-kernels:
+// input offset of lane 0, which lanes take each row and column tap, and the
+// output segments. Each vector's lanes are walked row segment by row
+// segment (a segment: lanes of one output row, consecutive in i); a tap's
+// lanes within a segment are a range of i, so masks cost O(segments x
+// taps), not O(lanes x taps). They depend on the positions only and serve
+// every channel of the task.
+struct Described {
+  int64_t* xoff;
+  uint32_t* rowm;  // per vector x nth
+  uint32_t* colm;  // per vector x ntw
+  int32_t* nseg;
+  Segment* seg;    // per vector x (VL + 1)
+};
+
+template <class I>
+void describe(const Geometry& G, const PhaseView& P, int64_t v0, int64_t nvec, const Described& d) {
+  constexpr int VL = I::VL;
+  const int32_t nth = P.nth, ntw = P.ntw;
+  for (int64_t k = 0; k < nvec; ++k) {
+    const int64_t p0 = (v0 + k) * VL;
+    int64_t j = p0 / P.vp, i = p0 - j * P.vp;
+    d.xoff[k] = j * G.w_in + i;  // lane l reads xoff + l (+ tap offset), in both modes
+    uint32_t* rowm = d.rowm + k * nth;
+    uint32_t* colm = d.colm + k * ntw;
+    Segment* seg = d.seg + k * (VL + 1);
+    for (int32_t th = 0; th < nth; ++th) rowm[th] = 0;
+    for (int32_t tw = 0; tw < ntw; ++tw) colm[tw] = 0;
+    int32_t ns = 0;
+    for (int64_t l = 0; l < VL && j < P.hq;) {
+      const int64_t row_end = l + (P.vp - i);  // first lane of the next row
+      if (i < P.wq) {
+        const int64_t count = (P.wq - i < VL - l) ? P.wq - i : VL - l;
+        const uint32_t lanes = uint32_t(((uint64_t(1) << count) - 1) << l);
+        seg[ns++] = Segment{(G.sh * j + P.qh) * G.w_out + G.sw * i + P.qw, int32_t(l), int32_t(count)};
+        for (int32_t th = 0; th < nth; ++th) {
+          const int64_t ih = j + P.offh[th];
+          if (ih >= 0 && ih < G.h_in) rowm[th] |= lanes;
+        }
+        for (int32_t tw = 0; tw < ntw; ++tw) {
+          // i + d in [0, W_in) for d = 0..count-1: d in [lo, hi)
+          const int64_t lo = -P.offw[tw] - i > 0 ? -P.offw[tw] - i : 0;
+          const int64_t hi = G.w_in - P.offw[tw] - i < count ? G.w_in - P.offw[tw] - i : count;
+          if (lo < hi) colm[tw] |= uint32_t(((uint64_t(1) << (hi - lo)) - 1) << (l + lo));
+        }
+      }
+      l = row_end;
+      i = 0;
+      ++j;
+    }
+    d.nseg[k] = ns;
+  }
+}
+
+// Tap masks of a group of nv vectors (from k0; `real` of them exist, the
+// rest are padding): tmask[tap * nv + v], and per tap 0 (no lane), 1 (some)
+// or 2 (every lane of every vector).
+template <class I>
+void tap_masks(const PhaseView& P, const Described& d, int64_t k0, int real, int nv, uint32_t* tmask,
+               uint8_t* tflag) {
+  constexpr uint32_t full = I::VL == 32 ? ~0u : (1u << I::VL) - 1;
+  for (int32_t th = 0; th < P.nth; ++th)
+    for (int32_t tw = 0; tw < P.ntw; ++tw) {
+      const int32_t tap = th * P.ntw + tw;
+      uint32_t any = 0;
+      bool all = real == nv;
+      for (int v = 0; v < nv; ++v) {
+        const uint32_t m = v < real ? d.rowm[(k0 + v) * P.nth + th] & d.colm[(k0 + v) * P.ntw + tw] : 0;
+        tmask[tap * nv + v] = m;
+        any |= m;
+        all = all && m == full;
+      }
+      tflag[tap] = any == 0 ? 0 : all ? 2 : 1;
+    }
+}
+
+// ------------------------------------------------------------ depthwise
+
+// Depthwise (one input and one output channel per group): memory-bound, no
+// register tile to fill. Each vector takes its few taps with masks computed
+// once per task phase (tmask[vector * taps + tap]) for all its channels.
+inline void depthwise_masks(const PhaseView& P, const Described& d, int64_t nvec, uint32_t* tmask) {
+  const int32_t nth = P.nth, ntw = P.ntw, ntaps = nth * ntw;
+  for (int64_t k = 0; k < nvec; ++k)
+    for (int32_t th = 0; th < nth; ++th)
+      for (int32_t tw = 0; tw < ntw; ++tw) tmask[k * ntaps + th * ntw + tw] = d.rowm[k * nth + th] & d.colm[k * ntw + tw];
+}
+
+// U vectors from k at a time: U independent FMA chains.
+template <class I, int U>
+__attribute__((always_inline)) inline void depthwise_vectors(const PhaseView& P, const Described& d, const uint32_t* tmask, const float* xg,
+                       const float* w, typename I::V b, int64_t k, typename I::V* acc) {
+  const int32_t ntaps = P.nth * P.ntw;
+  const int64_t* toff = P.toff;
+  const float* xu[U];
+  const uint32_t* mu[U];
+#pragma GCC unroll 4
+  for (int u = 0; u < U; ++u) {
+    acc[u] = b;
+    xu[u] = xg + d.xoff[k + u];
+    mu[u] = tmask + (k + u) * ntaps;
+  }
+  for (int32_t tap = 0; tap < ntaps; ++tap) {
+    const int64_t o = toff[tap];
+#pragma GCC unroll 4
+    for (int u = 0; u < U; ++u) {
+      const uint32_t bits = mu[u][tap];
+      const typename I::M m = I::mask(bits);
+      if (bits) acc[u] = I::fma_masked(acc[u], I::load_masked(xu[u] + o, m), w + tap, m);
+    }
+  }
+}
+
+// One phase of a task: run the micro-kernel over groups of nv vectors x
+// micro-blocks of mr channels.
+template <class I>
+void run_phase(const Task& t, const PhaseView& P) {
+  constexpr int VL = I::VL;
+  const Geometry& G = *t.geo;
+  Scratch& S = *t.scratch;
+  const int64_t v0 = t.b * G.vb;
+  const int64_t nvec = (v0 + G.vb < P.nvec ? v0 + G.vb : P.nvec) - v0;
+  if (nvec <= 0) return;
+  const int32_t nth = P.nth, ntw = P.ntw, ntaps = nth * ntw;
+  const Described d{S.xoff, S.rowm, S.colm, S.nseg, S.seg};
+  describe<I>(G, P, v0, nvec, d);
+
+  const int64_t hw = G.h_in * G.w_in, ohw = G.h_out * G.w_out;
+  const int nv = G.nv;
+
+  if (G.depthwise) {
+    depthwise_masks(P, d, nvec, S.tmask);
+    for (int64_t g = t.g0; g < t.g1; ++g) {
+      const float* xg = t.x + (t.n * G.c_in + g) * hw;
+      float* yg = t.y + (t.n * G.c_out + g) * ohw;
+      const typename I::V b = t.bias ? I::set1(t.bias[g]) : I::zero();
+      int64_t k = 0;
+      for (; k + 4 <= nvec; k += 4) {
+        typename I::V acc[4];
+        depthwise_vectors<I, 4>(P, d, S.tmask, xg, P.wpack + g * P.k, b, k, acc);
+#pragma GCC unroll 4
+        for (int u = 0; u < 4; ++u) I::store(acc[u], d.seg + (k + u) * (VL + 1), d.nseg[k + u], yg, G.sw);
+      }
+      for (; k < nvec; ++k) {
+        typename I::V acc[1];
+        depthwise_vectors<I, 1>(P, d, S.tmask, xg, P.wpack + g * P.k, b, k, acc);
+        I::store(acc[0], d.seg + k * (VL + 1), d.nseg[k], yg, G.sw);
+      }
+    }
+    return;
+  }
+
+  for (int64_t k0 = 0; k0 < nvec; k0 += nv) {
+    const int real = nvec - k0 < nv ? int(nvec - k0) : nv;
+    int64_t xoff[8];
+    int32_t nseg[8];
+    for (int v = 0; v < nv; ++v) {
+      xoff[v] = v < real ? d.xoff[k0 + v] : 0;
+      nseg[v] = v < real ? d.nseg[k0 + v] : 0;
+    }
+    tap_masks<I>(P, d, k0, real, nv, S.tmask, S.tflag);
+    MicroArgs a;
+    a.hw = hw;
+    a.cig = G.cig;
+    a.cb = G.cb;
+    a.ntaps = ntaps;
+    a.toff = P.toff;
+    a.xoff = xoff;
+    a.tmask = S.tmask;
+    a.tflag = S.tflag;
+    a.ohw = ohw;
+    a.sw = G.sw;
+    a.nseg = nseg;
+    a.seg = d.seg + k0 * (VL + 1);
+    for (int64_t g = t.g0; g < t.g1; ++g) {
+      a.x = t.x + (t.n * G.c_in + g * G.cig) * hw;
+      float* yg = t.y + (t.n * G.c_out + g * G.cog) * ohw;
+      const float* wg = P.wpack + g * G.cog * P.k;
+      const float* bg = t.bias ? t.bias + g * G.cog : nullptr;
+      for (int64_t co = t.co0; co < t.co1; co += G.mr) {
+        const int mr = t.co1 - co < G.mr ? int(t.co1 - co) : G.mr;
+        // Prefetch inputs only on the first pass over them; the later
+        // micro-blocks find them in L1/L2.
+        a.ahead = co == t.co0 ? G.ahead * hw : 0;
+        a.w = wg + co * P.k;
+        a.bias = bg ? bg + co : nullptr;
+        a.y = yg + co * ohw;
+        dispatch_impl<I>(nv, mr, a);
+      }
+    }
+  }
+}
+
+// U vectors from k of both column phases, stored interleaved when whole.
+template <class I, int U>
+__attribute__((always_inline)) inline void depthwise_pair_vectors(const Geometry& G, const PhaseView& P0,
+                                                                  const PhaseView& P1, const Described& d0,
+                                                                  const Described& d1, const uint32_t* m0,
+                                                                  const uint32_t* m1, const float* xg, float* yg,
+                                                                  int64_t g, typename I::V b, int64_t k) {
+  constexpr int VL = I::VL;
+  typename I::V a0[U], a1[U];
+  depthwise_vectors<I, U>(P0, d0, m0, xg, P0.wpack + g * P0.k, b, k, a0);
+  depthwise_vectors<I, U>(P1, d1, m1, xg, P1.wpack + g * P1.k, b, k, a1);
+#pragma GCC unroll 4
+  for (int e = 0; e < U; ++e) {
+    const Segment* s0 = d0.seg + (k + e) * (VL + 1);
+    const Segment* s1 = d1.seg + (k + e) * (VL + 1);
+    if (d0.nseg[k + e] == 1 && s0->count == VL && d1.nseg[k + e] == 1 && s1->count == VL &&
+        s1->yoff == s0->yoff + 1) {
+      I::store_pair(yg + s0->yoff, a0[e], a1[e]);
+    } else {
+      I::store(a0[e], s0, d0.nseg[k + e], yg, G.sw);
+      I::store(a1[e], s1, d1.nseg[k + e], yg, G.sw);
+    }
+  }
+}
+
+// Depthwise with stride_w = 2, both column phases of a row phase together
+// (plan: they share their vector numbering): a vector of each gives 2*VL
+// consecutive outputs, interleaved in registers and stored whole, instead
+// of two strided (permute + masked) stores.
+template <class I>
+void run_depthwise_pair(const Task& t, const PhaseView& P0, const PhaseView& P1) {
+  constexpr int VL = I::VL;
+  const Geometry& G = *t.geo;
+  Scratch& S = *t.scratch;
+  const int64_t v0 = t.b * G.vb;
+  const int64_t nvec = (v0 + G.vb < P0.nvec ? v0 + G.vb : P0.nvec) - v0;
+  if (nvec <= 0) return;
+  const int64_t vb = G.vb, taps = int64_t(P0.nth) * P0.ntw > int64_t(P1.nth) * P1.ntw
+                                       ? int64_t(P0.nth) * P0.ntw
+                                       : int64_t(P1.nth) * P1.ntw;
+  // Two slots of scratch (plan: sized for it).
+  const Described d0{S.xoff, S.rowm, S.colm, S.nseg, S.seg};
+  const Described d1{S.xoff + vb, S.rowm + vb * P0.nth, S.colm + vb * P0.ntw, S.nseg + vb, S.seg + vb * (VL + 1)};
+  uint32_t* m0 = S.tmask;
+  uint32_t* m1 = S.tmask + vb * taps;
+  describe<I>(G, P0, v0, nvec, d0);
+  describe<I>(G, P1, v0, nvec, d1);
+  depthwise_masks(P0, d0, nvec, m0);
+  depthwise_masks(P1, d1, nvec, m1);
+  const int64_t hw = G.h_in * G.w_in, ohw = G.h_out * G.w_out;
+  for (int64_t g = t.g0; g < t.g1; ++g) {
+    const float* xg = t.x + (t.n * G.c_in + g) * hw;
+    float* yg = t.y + (t.n * G.c_out + g) * ohw;
+    const typename I::V b = t.bias ? I::set1(t.bias[g]) : I::zero();
+    int64_t k = 0;
+    for (; k + 4 <= nvec; k += 4) depthwise_pair_vectors<I, 4>(G, P0, P1, d0, d1, m0, m1, xg, yg, g, b, k);
+    for (; k < nvec; ++k) depthwise_pair_vectors<I, 1>(G, P0, P1, d0, d1, m0, m1, xg, yg, g, b, k);
+  }
+}
+
+template <class I>
+void run_task_impl(const Task& t) {
+  if (t.geo->pair_w) {
+    for (int32_t q = 0; q + 1 < t.nphases; q += 2) run_depthwise_pair<I>(t, t.phases[q], t.phases[q + 1]);
+    return;
+  }
+  for (int32_t q = 0; q < t.nphases; ++q) run_phase<I>(t, t.phases[q]);
+}
+
+// ------------------------------------------------------------ 1x1 input
+
+// Register-blocked GEMM micro-kernel for the 1x1-input case (kernel.h):
+// MR images x NV vectors of output columns; per input channel it loads NV
+// vectors of the packed weight row and broadcasts one x value per image.
+template <class I, int MR, int NV>
+void gemm_kernel(const GemmTask& t, const float* w, const float* brow, const float* x, float* y,
+                 int64_t cols) {
+  using V = typename I::V;
+  constexpr int VL = I::VL;
+  V acc[MR][NV];
+#pragma GCC unroll 8
+  for (int v = 0; v < NV; ++v) {
+    const V b = brow ? I::load(brow + v * VL) : I::zero();
+#pragma GCC unroll 24
+    for (int r = 0; r < MR; ++r) acc[r][v] = b;
+  }
+  const float* xr[MR];
+#pragma GCC unroll 24
+  for (int r = 0; r < MR; ++r) xr[r] = x + r * t.c_in;
+  for (int64_t ci = 0; ci < t.cig; ++ci, w += NV * VL) {
+    V wv[NV];
+#pragma GCC unroll 8
+    for (int v = 0; v < NV; ++v) wv[v] = I::load(w + v * VL);
+#pragma GCC unroll 24
+    for (int r = 0; r < MR; ++r) {
+#pragma GCC unroll 8
+      for (int v = 0; v < NV; ++v) acc[r][v] = I::fma(acc[r][v], wv[v], xr[r] + ci);
+    }
+  }
+#pragma GCC unroll 24
+  for (int r = 0; r < MR; ++r) {
+#pragma GCC unroll 8
+    for (int v = 0; v < NV; ++v) {
+      const int64_t n = cols - v * VL;
+      if (n >= VL)
+        I::store_prefix(y + r * t.ystride + v * VL, acc[r][v], VL);
+      else if (n > 0)
+        I::store_prefix(y + r * t.ystride + v * VL, acc[r][v], int(n));
+    }
+  }
+}
+
+template <class I, int NV, int MR>
+struct GemmDispatch {
+  static void call(int mr, const GemmTask& t, const float* w, const float* brow, const float* x, float* y,
+                   int64_t cols) {
+    if (mr == MR)
+      gemm_kernel<I, MR, NV>(t, w, brow, x, y, cols);
+    else
+      GemmDispatch<I, NV, MR - 1>::call(mr, t, w, brow, x, y, cols);
+  }
+};
+template <class I, int NV>
+struct GemmDispatch<I, NV, 0> {
+  static void call(int, const GemmTask&, const float*, const float*, const float*, float*, int64_t) {}
+};
+
+// At most 8 images per tile: one pointer register each.
+template <class I, int NV>
+void gemm_dispatch_mr(int mr, const GemmTask& t, const float* w, const float* brow, const float* x, float* y,
+                      int64_t cols) {
+  constexpr int max_mr = I::kMaxAcc / NV < 8 ? I::kMaxAcc / NV : 8;
+  GemmDispatch<I, NV, (max_mr > 0 ? max_mr : 1)>::call(mr, t, w, brow, x, y, cols);
+}
+
+template <class I>
+void run_gemm_task_impl(const GemmTask& t) {
+  constexpr int VL = I::VL;
+  const int64_t width = int64_t(t.nv) * VL;
+  const float* wg = t.wpack + t.g * t.ntiles * t.cig * width;
+  const float* bg = t.brow ? t.brow + t.g * t.ntiles * width : nullptr;
+  for (int64_t tile = t.t0; tile < t.t1; ++tile) {
+    const int64_t col = tile * width;
+    const int64_t cols = t.l - col < width ? t.l - col : width;
+    const float* w = wg + tile * t.cig * width;
+    const float* brow = bg ? bg + tile * width : nullptr;
+    for (int64_t n = t.n0; n < t.n1; n += t.mr) {
+      const int mr = t.n1 - n < t.mr ? int(t.n1 - n) : t.mr;
+      const float* x = t.x + n * t.c_in + t.g * t.cig;
+      float* y = t.y + n * t.ystride + t.g * t.l + col;
+      switch (t.nv) {
+        case 1: gemm_dispatch_mr<I, 1>(mr, t, w, brow, x, y, cols); break;
+        case 2: gemm_dispatch_mr<I, 2>(mr, t, w, brow, x, y, cols); break;
+        case 3: gemm_dispatch_mr<I, 3>(mr, t, w, brow, x, y, cols); break;
+        case 4: gemm_dispatch_mr<I, 4>(mr, t, w, brow, x, y, cols); break;
+        case 6: gemm_dispatch_mr<I, 6>(mr, t, w, brow, x, y, cols); break;
+        case 8: gemm_dispatch_mr<I, 8>(mr, t, w, brow, x, y, cols); break;
+        default: break;
+      }
+    }
+  }
+}

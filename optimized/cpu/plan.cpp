@@ -1,0 +1,522 @@
+// Planning: ISA selection, the stride-phase decomposition, tiling, weight
+// packing, and the run that hands tasks to the threads.
+#include <algorithm>
+#include <cstdlib>
+#include <limits>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "optimized/cpu/conv_transpose_cpu.h"
+#include "optimized/cpu/kernel.h"
+#include "optimized/cpu/thread_pool.h"
+
+namespace convt::cpu {
+
+using namespace detail;
+
+// ---------------------------------------------------------------- ISA choice
+
+const char* isa_name(Isa isa) {
+  switch (isa) {
+    case Isa::scalar: return "scalar";
+    case Isa::avx2: return "avx2";
+    case Isa::avx512: return "avx512";
+  }
+  return "?";
+}
+
+std::optional<Isa> parse_isa(std::string_view name) {
+  for (Isa isa : {Isa::scalar, Isa::avx2, Isa::avx512})
+    if (name == isa_name(isa)) return isa;
+  return std::nullopt;
+}
+
+// Run-time dispatch from the CPU's features (__builtin_cpu_supports also
+// checks that the OS saves the registers); the kernels of each ISA are
+// compiled with function target attributes, not -march for the program.
+bool isa_supported(Isa isa) {
+  __builtin_cpu_init();
+  switch (isa) {
+    case Isa::scalar: return true;
+    case Isa::avx2: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    case Isa::avx512:
+      return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx2") &&
+             __builtin_cpu_supports("fma");
+  }
+  return false;
+}
+
+Isa best_isa() {
+  for (Isa isa : {Isa::avx512, Isa::avx2})
+    if (isa_supported(isa)) return isa;
+  return Isa::scalar;
+}
+
+Result<Isa> default_isa() {
+  const char* env = std::getenv("CONVT_CPU_ISA");
+  if (!env || !*env) return best_isa();
+  const std::optional<Isa> isa = parse_isa(env);
+  if (!isa) return Error{"CONVT_CPU_ISA=" + std::string(env) + " is not an ISA (scalar, avx2 or avx512)"};
+  if (!isa_supported(*isa))
+    return Error{"CONVT_CPU_ISA=" + std::string(env) + ": this CPU does not support " + isa_name(*isa)};
+  return *isa;
+}
+
+// ---------------------------------------------------------------- the plan
+
+namespace {
+
+struct IsaTraits {
+  int vl;        // lanes
+  int max_acc;   // largest mr * nv of its micro-kernels (kernel_<isa>.cpp)
+  double fpc;    // vector FMAs per cycle
+  void (*run_task)(const Task&);
+  void (*run_gemm_task)(const GemmTask&);
+};
+
+IsaTraits traits(Isa isa) {
+  switch (isa) {
+    case Isa::avx512: return {16, 24, 1.0, run_task_avx512, run_gemm_task_avx512};
+    case Isa::avx2: return {8, 12, 2.0, run_task_avx2, run_gemm_task_avx2};
+    case Isa::scalar: break;
+  }
+  return {1, 8, 2.0, run_task_scalar, run_gemm_task_scalar};
+}
+
+// The 1x1-input case of kernel.h: output (kh, kw) is tap (kh, kw).
+bool is_1x1(const Problem& p) {
+  return p.h_in == 1 && p.w_in == 1 && p.padding == Pair{0, 0} && p.dilation == Pair{1, 1} &&
+         p.output_padding == Pair{0, 0};
+}
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+int64_t round_up(int64_t a, int64_t b) { return ceil_div(a, b) * b; }
+
+struct Phase {
+  PhaseView view{};
+  std::vector<int64_t> kh, kw, offh, offw, toff;
+  bool pitch = false;
+  int64_t wpack_offset = 0;
+};
+
+// One axis of the stride-phase decomposition (kernel.h): the taps k of phase
+// q and their input offsets, ascending in k. Taps that no output j in
+// [0, count) can take (the input index would always be out of range) are
+// dropped: they would only ever be masked off.
+void axis_taps(int64_t q, int64_t count, int64_t in, int64_t stride, int64_t pad, int64_t dil,
+               int64_t kernel, std::vector<int64_t>& ks, std::vector<int64_t>& offs) {
+  for (int64_t k = 0; k < kernel; ++k) {
+    const int64_t v = q + pad - k * dil;
+    if (v % stride != 0) continue;
+    const int64_t off = v / stride;
+    if (off <= -count || off >= in) continue;
+    ks.push_back(k);
+    offs.push_back(off);
+  }
+}
+
+// Cycles of one reduction step of an mr x nv micro-kernel: its FMAs at the
+// ISA's rate, at least the FMA latency (each accumulator takes one FMA per
+// step), at least its loads (nv input vectors, mr broadcasts) at two per
+// cycle; plus a small charge per load so that ties go to the tile that
+// reuses its registers more.
+double step_cycles(int mr, int nv, double fpc) {
+  return std::max({mr * nv / fpc, 4.0, (mr + nv) / 2.0}) + 0.05 * (mr + nv);
+}
+
+}  // namespace
+
+struct PlanImpl {
+  Problem problem;
+  Isa isa = Isa::scalar;
+  int threads = 1;
+  Geometry geo{};
+  std::vector<float> wpack, bias;
+  std::vector<Phase> phases;
+  std::vector<PhaseView> views;
+  // Tasks: group block, channel block, image, vector block (fastest).
+  int64_t gb = 1, ngb = 0, mb = 0, ncb = 0, nvb = 0;
+  int64_t tasks = 0;
+  void (*run_task)(const Task&) = nullptr;
+
+  // The 1x1-input GEMM instead (is_1x1): tasks are group, column-tile
+  // chunk, image chunk.
+  bool gemm = false;
+  GemmTask gemm_task{};
+  std::vector<float> brow;
+  int64_t tiles_per_task = 0, ntc = 0, images_per_task = 0, nic = 0;
+  void (*run_gemm_task)(const GemmTask&) = nullptr;
+
+  struct ThreadScratch {
+    std::vector<int64_t> xoff;
+    std::vector<uint32_t> rowm, colm, tmask;
+    std::vector<int32_t> nseg;
+    std::vector<Segment> seg;
+    std::vector<uint8_t> tflag;
+    Scratch view{};
+  };
+  std::vector<ThreadScratch> scratch;
+  std::unique_ptr<ThreadPool> pool;
+};
+
+namespace {
+
+void make_pool(PlanImpl& P) {
+  if (P.threads > 1 && P.tasks > 1) P.pool = std::make_unique<ThreadPool>(P.threads);
+}
+
+// Tiling and packing of the 1x1-input GEMM (kernel.h), from the shape alone.
+void plan_1x1(PlanImpl& P, const Problem& p, const float* w, const IsaTraits& it) {
+  const Geometry& G = P.geo;
+  GemmTask& T = P.gemm_task;
+  P.gemm = true;
+  P.run_gemm_task = it.run_gemm_task;
+  T.c_in = p.c_in;
+  T.cig = G.cig;
+  T.l = G.cog * p.kernel.h * p.kernel.w;
+  T.ystride = p.c_out * p.kernel.h * p.kernel.w;
+  // Register tile: images x vectors of columns.
+  double best = std::numeric_limits<double>::infinity();
+  for (int nv : kNvChoices) {
+    const int max_mr = std::min(8, it.max_acc / nv);
+    for (int mr = 1; mr <= max_mr; ++mr) {
+      const int64_t full = p.n / mr, rest = p.n % mr;
+      const double cost = double(ceil_div(T.l, int64_t(nv) * it.vl)) *
+                          (double(full) * step_cycles(mr, nv, it.fpc) +
+                           (rest ? step_cycles(int(rest), nv, it.fpc) : 0.0));
+      if (cost < best) {
+        best = cost;
+        T.mr = mr;
+        T.nv = nv;
+      }
+    }
+  }
+  const int64_t width = int64_t(T.nv) * it.vl;
+  T.ntiles = ceil_div(T.l, width);
+  // Weights as [group][tile][input channel][width], zero past L: a tile's
+  // panel is read sequentially (zeros only meet lanes that are not stored).
+  P.wpack.assign(size_t(p.groups * T.ntiles * G.cig * width), 0.0f);
+  for (int64_t g = 0; g < p.groups; ++g)
+    for (int64_t ci = 0; ci < G.cig; ++ci)
+      for (int64_t c = 0; c < T.l; ++c)
+        P.wpack[size_t(((g * T.ntiles + c / width) * G.cig + ci) * width + c % width)] =
+            w[(g * G.cig + ci) * T.l + c];
+  if (p.bias) {
+    const int64_t taps = p.kernel.h * p.kernel.w;
+    P.brow.assign(size_t(p.groups * T.ntiles * width), 0.0f);
+    for (int64_t g = 0; g < p.groups; ++g)
+      for (int64_t c = 0; c < T.l; ++c) P.brow[size_t(g * T.ntiles * width + c)] = P.bias[size_t(g * G.cog + c / taps)];
+  }
+  T.wpack = P.wpack.data();
+  T.brow = p.bias ? P.brow.data() : nullptr;
+  // A task: the tiles whose panels fill about 256 KiB, all images (split
+  // when that leaves fewer than 16 tasks).
+  P.tiles_per_task = std::clamp<int64_t>((int64_t(1) << 16) / (std::max<int64_t>(G.cig, 1) * width), 1, T.ntiles);
+  P.ntc = ceil_div(T.ntiles, P.tiles_per_task);
+  P.images_per_task = round_up(p.n, T.mr);
+  if (p.groups * P.ntc < 16) {
+    const int64_t want = ceil_div(16, p.groups * P.ntc);
+    P.images_per_task = round_up(std::max<int64_t>(1, ceil_div(p.n, want)), T.mr);
+  }
+  P.nic = ceil_div(p.n, P.images_per_task);
+  P.tasks = p.groups * P.ntc * P.nic;
+  make_pool(P);
+}
+
+}  // namespace
+
+Plan::Plan() = default;
+Plan::~Plan() = default;
+Plan::Plan(Plan&&) noexcept = default;
+Plan& Plan::operator=(Plan&&) noexcept = default;
+
+Isa Plan::isa() const { return impl_->isa; }
+int Plan::threads() const { return impl_->threads; }
+const Problem& Plan::problem() const { return impl_->problem; }
+
+std::string Plan::describe() const {
+  const PlanImpl& P = *impl_;
+  if (P.gemm)
+    return std::string(isa_name(P.isa)) + ", " + std::to_string(P.threads) + " threads, 1x1-input GEMM, tile " +
+           std::to_string(P.gemm_task.mr) + "x" + std::to_string(P.gemm_task.nv) + ", " + std::to_string(P.tasks) +
+           " tasks";
+  std::string s = std::string(isa_name(P.isa)) + ", " + std::to_string(P.threads) + " threads, " +
+                  std::to_string(P.phases.size()) + " phases, " + std::to_string(P.tasks) + " tasks";
+  if (!P.phases.empty()) {
+    const PhaseView& v = P.phases[0].view;
+    s += "; tile " + std::to_string(P.geo.mr) + "x" + std::to_string(P.geo.nv) + ", per task " +
+         std::to_string(P.gb) + " groups x " + std::to_string(P.mb) + " channels x " +
+         std::to_string(P.geo.vb) + " vectors per phase; phase 0: " + std::to_string(v.nth) + "x" +
+         std::to_string(v.ntw) + " taps, " + (P.phases[0].pitch ? "pitch" : "row") + " mode";
+  }
+  return s;
+}
+
+Result<Plan> make_plan(const Problem& p, const float* w, const float* bias, const PlanOptions& options) {
+  if (options.threads < 0) return Error{"a negative thread count"};
+  Isa isa;
+  if (options.isa) {
+    if (!isa_supported(*options.isa))
+      return Error{std::string("this CPU does not support ") + isa_name(*options.isa)};
+    isa = *options.isa;
+  } else {
+    Result<Isa> d = default_isa();
+    if (!d) return d.error();
+    isa = *d;
+  }
+  const IsaTraits it = traits(isa);
+
+  auto impl = std::make_unique<PlanImpl>();
+  PlanImpl& P = *impl;
+  P.problem = p;
+  P.isa = isa;
+  P.run_task = it.run_task;
+  P.threads = options.threads > 0 ? options.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+
+  Geometry& G = P.geo;
+  G.c_in = p.c_in;
+  G.h_in = p.h_in;
+  G.w_in = p.w_in;
+  G.c_out = p.c_out;
+  G.h_out = p.h_out();
+  G.w_out = p.w_out();
+  G.cig = p.c_in_per_group();
+  G.cog = p.c_out_per_group();
+  G.sh = p.stride.h;
+  G.sw = p.stride.w;
+  if (p.bias) P.bias.assign(bias, bias + p.c_out);
+
+  Plan plan;
+  if (p.output_elements() == 0) {  // N = 0: nothing to compute
+    plan.impl_ = std::move(impl);
+    return plan;
+  }
+
+  if (is_1x1(p)) {
+    plan_1x1(P, p, w, it);
+    plan.impl_ = std::move(impl);
+    return plan;
+  }
+
+  // The phases that have outputs, row phase major.
+  for (int64_t qh = 0; qh < std::min(G.sh, G.h_out); ++qh)
+    for (int64_t qw = 0; qw < std::min(G.sw, G.w_out); ++qw) {
+      Phase ph;
+      PhaseView& v = ph.view;
+      v.qh = qh;
+      v.qw = qw;
+      v.hq = ceil_div(G.h_out - qh, G.sh);
+      v.wq = ceil_div(G.w_out - qw, G.sw);
+      axis_taps(qh, v.hq, G.h_in, G.sh, p.padding.h, p.dilation.h, p.kernel.h, ph.kh, ph.offh);
+      axis_taps(qw, v.wq, G.w_in, G.sw, p.padding.w, p.dilation.w, p.kernel.w, ph.kw, ph.offw);
+      v.nth = int32_t(ph.kh.size());
+      v.ntw = int32_t(ph.kw.size());
+      for (int64_t oh : ph.offh)
+        for (int64_t ow : ph.offw) ph.toff.push_back(oh * G.w_in + ow);
+      const int64_t taps = int64_t(ph.toff.size());
+      v.k = G.cig * taps;
+
+      // Positions: "pitch" mode numbers them with the input's row pitch, so
+      // a vector can span several short rows and still read its inputs at
+      // p + offset (the upsampling layers, W_out = stride * W_in, have
+      // wq == W_in exactly); "row" mode keeps each vector in one row.
+      const int64_t vl = it.vl;
+      const int64_t row_vectors = v.hq * ceil_div(v.wq, vl);
+      const int64_t pitch_vectors = v.wq <= G.w_in ? ceil_div(v.hq * G.w_in, vl) : row_vectors + 1;
+      ph.pitch = pitch_vectors < row_vectors;
+      v.vp = ph.pitch ? G.w_in : round_up(v.wq, vl);
+      v.nvec = std::min(pitch_vectors, row_vectors);
+
+      P.phases.push_back(std::move(ph));
+    }
+
+  // Register tile, one for all phases: the cheapest mr x nv over the
+  // phases' channels and vectors, counting the partial last blocks.
+  {
+    double best = std::numeric_limits<double>::infinity();
+    for (int nv : kNvChoices) {
+      const int max_mr = std::min(kMaxMr, it.max_acc / nv);
+      for (int mr = 1; mr <= max_mr; ++mr) {
+        const int64_t full = G.cog / mr, rest = G.cog % mr;
+        double cost = 0;
+        for (const Phase& ph : P.phases)
+          cost += double(ceil_div(ph.view.nvec, nv)) * double(std::max<int64_t>(ph.view.k, 1)) *
+                  (double(full) * step_cycles(mr, nv, it.fpc) + (rest ? step_cycles(int(rest), nv, it.fpc) : 0.0));
+        if (cost < best) {
+          best = cost;
+          G.mr = mr;
+          G.nv = nv;
+        }
+      }
+    }
+  }
+  G.depthwise = G.cig == 1 && G.cog == 1;
+  G.pair_w = false;
+  if (G.depthwise && G.sw == 2 && int64_t(P.phases.size()) == 2 * std::min(G.sh, G.h_out)) {
+    G.pair_w = true;
+    for (size_t q = 0; q < P.phases.size(); q += 2) {
+      const PhaseView &a = P.phases[q].view, &b = P.phases[q + 1].view;
+      G.pair_w = G.pair_w && a.wq == b.wq && a.vp == b.vp && a.nvec == b.nvec;
+    }
+  }
+  // Inputs are prefetched a fixed time ahead (DRAM latency and then some),
+  // so fewer channels ahead the more work a reduction step does.
+  G.ahead = std::clamp<int64_t>(600 / (int64_t(G.mr) * G.nv), 4, 64);
+  // Chunks of input channels whose rows all taps reuse from L1 (the same for
+  // every ISA and tile: it fixes the summation order).
+  G.cb = std::min<int64_t>(G.cig, 32);
+
+  // Cache blocking, from the shape alone. A task takes mb output channels
+  // (its packed weights, of all phases, about 768 KiB at most, stay in L2),
+  // vb vectors of every phase (about 2^20 lane-FMAs of work), and for small
+  // groups several groups that share the description of the vectors.
+  int64_t k_all = 0, max_nvec = 1;
+  for (const Phase& ph : P.phases) {
+    k_all += ph.view.k;
+    max_nvec = std::max(max_nvec, ph.view.nvec);
+  }
+  k_all = std::max<int64_t>(k_all, 1);
+  {
+    const int64_t vl = it.vl;
+    const int64_t blocks = std::max<int64_t>(1, (int64_t(3) << 16) / (k_all * G.mr));
+    P.mb = std::min(blocks * G.mr, round_up(G.cog, G.mr));
+    P.ncb = ceil_div(G.cog, P.mb);
+    const int64_t per_vector = std::min(P.mb, G.cog) * k_all * vl;
+    G.vb = round_up(std::max<int64_t>(1, (int64_t(1) << 20) / per_vector), G.nv);
+    G.vb = std::min({G.vb, round_up(max_nvec, G.nv), round_up(256, G.nv)});
+    P.nvb = ceil_div(max_nvec, G.vb);
+    if (P.ncb == 1)
+      P.gb = std::clamp<int64_t>((int64_t(1) << 20) / (G.cog * k_all * G.vb * vl), 1, p.groups);
+    if (G.depthwise)  // memory-bound: about 256 KiB of output per task
+      P.gb = std::clamp<int64_t>((int64_t(1) << 16) / (G.vb * vl * int64_t(P.phases.size())), 1, p.groups);
+    P.ngb = ceil_div(p.groups, P.gb);
+    // Enough tasks to share out: at least 16 when the problem allows (a
+    // fixed number: the tiling never depends on the thread count).
+    if (P.ngb * P.ncb * p.n * P.nvb < 16 && P.gb > 1) {
+      P.gb = std::max<int64_t>(1, P.gb / ceil_div(16, P.ngb * P.ncb * p.n * P.nvb));
+      P.ngb = ceil_div(p.groups, P.gb);
+    }
+    if (P.ngb * P.ncb * p.n * P.nvb < 16 && G.vb > G.nv) {
+      const int64_t want = ceil_div(16, P.ngb * P.ncb * p.n);
+      G.vb = std::max<int64_t>(G.nv, round_up(ceil_div(max_nvec, want), G.nv));
+      P.nvb = ceil_div(max_nvec, G.vb);
+    }
+    P.tasks = P.ngb * P.ncb * p.n * P.nvb;
+  }
+
+  // Pack the weights: per phase, group and micro-block of mr output channels
+  // (the last one shorter), [chunk][tap][input channel][mr], the order the
+  // micro-kernel reads them in, so its weight stream is sequential.
+  int64_t total = 0;
+  for (Phase& ph : P.phases) {
+    ph.wpack_offset = total;
+    total += p.groups * G.cog * ph.view.k;
+  }
+  P.wpack.resize(size_t(total));
+  const int64_t kH = p.kernel.h, kW = p.kernel.w;
+  for (Phase& ph : P.phases) {
+    const PhaseView& v = ph.view;
+    float* dst = P.wpack.data() + ph.wpack_offset;
+    for (int64_t g = 0; g < p.groups; ++g)
+      for (int64_t co0 = 0; co0 < G.cog; co0 += G.mr) {
+        const int64_t mr = std::min<int64_t>(G.mr, G.cog - co0);
+        for (int64_t c0 = 0; c0 < G.cig; c0 += G.cb)
+          for (int64_t th = 0; th < v.nth; ++th)
+            for (int64_t tw = 0; tw < v.ntw; ++tw)
+              for (int64_t ci = c0; ci < std::min(G.cig, c0 + G.cb); ++ci)
+                for (int64_t r = 0; r < mr; ++r)
+                  *dst++ = w[(((g * G.cig + ci) * G.cog + co0 + r) * kH + ph.kh[size_t(th)]) * kW +
+                             ph.kw[size_t(tw)]];
+      }
+  }
+
+  int64_t max_nth = 1, max_ntw = 1;
+  for (Phase& ph : P.phases) {
+    PhaseView& v = ph.view;
+    v.offh = ph.offh.data();
+    v.offw = ph.offw.data();
+    v.toff = ph.toff.data();
+    v.wpack = P.wpack.data() + ph.wpack_offset;
+    P.views.push_back(v);
+    max_nth = std::max<int64_t>(max_nth, v.nth);
+    max_ntw = std::max<int64_t>(max_ntw, v.ntw);
+  }
+  // Scratch: one slot of vector descriptions (two for the column-phase pairs).
+  const int64_t slots = G.pair_w ? 2 : 1;
+  const int64_t max_taps = max_nth * max_ntw;
+  const int64_t max_vb = G.vb * slots;
+  const int64_t max_tmask = max_taps * (G.depthwise ? G.vb : G.nv) * slots;
+
+  P.scratch.resize(size_t(P.threads));
+  for (PlanImpl::ThreadScratch& s : P.scratch) {
+    s.xoff.resize(size_t(max_vb));
+    s.rowm.resize(size_t(max_vb * max_nth));
+    s.colm.resize(size_t(max_vb * max_ntw));
+    s.nseg.resize(size_t(max_vb));
+    s.seg.resize(size_t(max_vb * (it.vl + 1)));
+    s.tmask.resize(size_t(max_tmask));
+    s.tflag.resize(size_t(max_taps));
+    s.view = Scratch{s.xoff.data(), s.rowm.data(), s.colm.data(), s.nseg.data(),
+                     s.seg.data(), s.tmask.data(), s.tflag.data()};
+  }
+  make_pool(P);
+
+  plan.impl_ = std::move(impl);
+  return plan;
+}
+
+void run(Plan& plan, const float* x, float* y) {
+  PlanImpl& P = *plan.impl_;
+  if (P.tasks == 0) return;
+  const Problem& p = P.problem;
+  const float* bias = p.bias ? P.bias.data() : nullptr;
+  if (P.gemm) {
+    auto gemm_body = [&](int64_t index, int) {
+      GemmTask t = P.gemm_task;
+      const int64_t ic = index % P.nic;
+      index /= P.nic;
+      const int64_t tc = index % P.ntc;
+      t.g = index / P.ntc;
+      t.n0 = ic * P.images_per_task;
+      t.n1 = std::min(t.n0 + P.images_per_task, p.n);
+      t.t0 = tc * P.tiles_per_task;
+      t.t1 = std::min(t.t0 + P.tiles_per_task, t.ntiles);
+      t.x = x;
+      t.y = y;
+      P.run_gemm_task(t);
+    };
+    if (P.pool)
+      P.pool->run(P.tasks, gemm_body);
+    else
+      for (int64_t i = 0; i < P.tasks; ++i) gemm_body(i, 0);
+    return;
+  }
+  auto body = [&](int64_t index, int thread) {
+    Task t;
+    t.b = index % P.nvb;
+    index /= P.nvb;
+    t.n = index % p.n;
+    index /= p.n;
+    const int64_t cb = index % P.ncb;
+    const int64_t gblock = index / P.ncb;
+    t.geo = &P.geo;
+    t.phases = P.views.data();
+    t.nphases = int32_t(P.views.size());
+    t.g0 = gblock * P.gb;
+    t.g1 = std::min(t.g0 + P.gb, p.groups);
+    t.co0 = cb * P.mb;
+    t.co1 = std::min(t.co0 + P.mb, P.geo.cog);
+    t.bias = bias;
+    t.x = x;
+    t.y = y;
+    t.scratch = &P.scratch[size_t(thread)].view;
+    P.run_task(t);
+  };
+  if (P.pool)
+    P.pool->run(P.tasks, body);
+  else
+    for (int64_t i = 0; i < P.tasks; ++i) body(i, 0);
+}
+
+}  // namespace convt::cpu
