@@ -382,6 +382,8 @@ Result<Plan> make_plan(const Problem& p, const float* w, const float* bias, cons
     const int64_t blocks = std::max<int64_t>(1, (int64_t(3) << 16) / (k_all * G.mr));
     P.mb = std::min(blocks * G.mr, round_up(G.cog, G.mr));
     P.ncb = ceil_div(G.cog, P.mb);
+    P.mb = round_up(ceil_div(G.cog, P.ncb), G.mr);  // blocks of equal size
+    P.ncb = ceil_div(G.cog, P.mb);
     const int64_t per_vector = std::min(P.mb, G.cog) * k_all * vl;
     G.vb = round_up(std::max<int64_t>(1, (int64_t(1) << 20) / per_vector), G.nv);
     G.vb = std::min({G.vb, round_up(max_nvec, G.nv), round_up(256, G.nv)});
