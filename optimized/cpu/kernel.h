@@ -52,19 +52,16 @@ struct Geometry {
   int64_t cb;         // input channels per chunk of the reduction
   int64_t vb;         // vectors of each phase per task (a multiple of nv)
   int64_t ahead;      // input prefetch distance in channels (about 600 cycles of work)
-  bool depthwise;     // one input and one output channel per group
-  bool pair_w;        // depthwise, stride_w = 2, column phases paired (phases in pairs qw = 0, 1)
 };
 
-// Per-thread scratch, sized by the plan for its largest task (two slots of
-// vectors for the paired column phases).
+// Per-thread scratch, sized by the plan for its largest task.
 struct Scratch {
   int64_t* xoff;      // per vector of the task
   uint32_t* rowm;     // per vector x nth: lanes whose row tap is in range (and are outputs)
   uint32_t* colm;     // per vector x ntw: lanes whose column tap is in range
   int32_t* nseg;      // per vector
   Segment* seg;       // per vector x (VL + 1)
-  uint32_t* tmask;    // per tap x nv: lanes of each vector that take the tap (depthwise: per vector x tap)
+  uint32_t* tmask;    // per tap x nv: lanes of each vector that take the tap
   uint8_t* tflag;     // per tap: 0 no lane, 1 some lanes, 2 every lane of every vector
 };
 
@@ -103,6 +100,51 @@ struct GemmTask {
   int64_t g, n0, n1, t0, t1;
 };
 
+// One input channel per group (depthwise, channel multipliers): nothing to
+// reuse across channels, so the work is bound by writing the output, and it
+// is done in output order, every output row as whole vectors of VL
+// consecutive columns (never a strided store). Lane l of the vector at
+// column ow0 = b*VL takes the column taps kw with (ow0 + l + pw - kw*dw)
+// divisible by sw, in ascending order: its a-th such tap is "slot" a, read
+// from input column iw = (ow0 + l + pw - kw*dw) / sw. Per slot the lanes'
+// input columns lie within a window of 2*VL from base[b][a], so one
+// permute (idx, per class) gathers them from a row, and one FMA
+// with a vector of per-lane weights (wvec) adds the slot for all lanes. The
+// pattern repeats every `classes` vectors (classes = sw / gcd(sw, VL)).
+// Input rows are copied into a zero-bordered plane (scratch), so every
+// window is readable; lanes outside the input or the output are masked.
+struct DwGeometry {
+  int64_t c_in, h_in, w_in, c_out, h_out, w_out, cog;
+  int64_t sh, ph, dh, kh;
+  int32_t slots, classes;
+  int64_t nb;            // vectors per output row
+  int64_t pitch, lpad;   // padded plane: row length; column of x[.., 0]
+  const int32_t* base;   // per vector x slot: window start, in padded columns from x[.., 0]
+  const uint32_t* mask;  // per vector x slot: lanes that take the slot
+  const int32_t* idx;    // per class x slot x VL: lane -> position in the window
+  const float* wvec;     // per output channel x kh x class x slot x VL (0 where no slot)
+  const float* bias;     // C_out, or null
+  const int32_t* row_taps;   // per output row: its row taps (at most max_row_taps)
+  const int32_t* row_kh_ih;  // per output row x max_row_taps: (kh, ih), kh ascending
+  int32_t max_row_taps;
+  // Runs of output rows first, first + sh, ... (count of them) with the same
+  // row taps, each reading the input rows after the previous row's.
+  const int64_t* runs;  // (first, count) per run
+  int64_t nruns;
+  int32_t window;  // 0: every idx is 0..VL-1 (a plain load); 1: all below VL; 2: all below 2*VL
+  bool fixed;      // one class, at most 4 slots (dw_rows_fixed)
+};
+
+// One task: output channels [co0, co1) and rows [oh0, oh1) of image n.
+struct DwTask {
+  const DwGeometry* geo;
+  const float* x;
+  float* y;
+  float* plane;  // the thread's padded plane (H_in x pitch), borders zero
+  int64_t n, co0, co1, oh0, oh1;
+};
+inline constexpr int kDwMaxRowTaps = 64;
+
 // The largest accumulator tile (mr * nv) of each ISA's micro-kernels, and the
 // vector counts they come in; every mr from 1 to min(24, max_acc / nv) exists.
 inline constexpr int kNvChoices[] = {1, 2, 3, 4, 6, 8};
@@ -114,5 +156,8 @@ void run_task_scalar(const Task& t);
 void run_gemm_task_avx512(const GemmTask& t);
 void run_gemm_task_avx2(const GemmTask& t);
 void run_gemm_task_scalar(const GemmTask& t);
+void run_dw_task_avx512(const DwTask& t);
+void run_dw_task_avx2(const DwTask& t);
+void run_dw_task_scalar(const DwTask& t);
 
 }  // namespace convt::cpu::detail

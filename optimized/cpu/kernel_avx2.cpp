@@ -47,12 +47,17 @@ struct Avx2 {
     for (int l = 0; l < n; ++l) p[l] = lanes[l];
   }
 
-  // a0 b0 a1 b1 ... a7 b7 to p[0..16): two column phases interleaved.
-  static void store_pair(float* p, V a, V b) {
-    const __m256 lo = _mm256_unpacklo_ps(a, b), hi = _mm256_unpackhi_ps(a, b);  // per 128-bit half
-    _mm256_storeu_ps(p, _mm256_permute2f128_ps(lo, hi, 0x20));
-    _mm256_storeu_ps(p + VL, _mm256_permute2f128_ps(lo, hi, 0x31));
+  using Idx = __m256i;
+  static Idx load_idx(const int32_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
+  // Both halves permuted by the low three bits, the half chosen by bit 3
+  // (moved to the sign bit, which blendv reads).
+  static V permute1(const float* p, Idx idx) { return _mm256_permutevar8x32_ps(_mm256_loadu_ps(p), idx); }
+  static V permute2(const float* p, Idx idx) {
+    const V lo = _mm256_permutevar8x32_ps(_mm256_loadu_ps(p), idx);
+    const V hi = _mm256_permutevar8x32_ps(_mm256_loadu_ps(p + VL), idx);
+    return _mm256_blendv_ps(lo, hi, _mm256_castsi256_ps(_mm256_slli_epi32(idx, 28)));
   }
+  static V fma_lanes(V acc, V x, V w, M m) { return _mm256_blendv_ps(acc, _mm256_fmadd_ps(x, w, acc), m); }
 
   static void store(V acc, const Segment* seg, int32_t nseg, float* y, int64_t sw) {
     if (sw == 1 && nseg == 1 && seg[0].count == VL) {
@@ -70,11 +75,13 @@ struct Avx2 {
 };
 
 #include "optimized/cpu/kernel_impl.h"
+#include "optimized/cpu/kernel_depthwise_impl.h"
 
 }  // namespace
 
 void run_task_avx2(const Task& t) { run_task_impl<Avx2>(t); }
 void run_gemm_task_avx2(const GemmTask& t) { run_gemm_task_impl<Avx2>(t); }
+void run_dw_task_avx2(const DwTask& t) { run_dw_task_impl<Avx2>(t); }
 
 }  // namespace convt::cpu::detail
 

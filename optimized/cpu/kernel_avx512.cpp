@@ -102,21 +102,23 @@ struct Avx512 {
   static constexpr uint32_t kEvery[8] = {0xffff, 0x5555, 0x9249, 0x1111, 0x8421, 0x1041, 0x4081, 0x0101};
   static constexpr int kPer[8] = {16, 8, 5, 4, 3, 2, 2, 2};  // 16 / sw
 
-  // a0 b0 a1 b1 ... a15 b15 to p[0..32): two column phases interleaved.
-  static void store_pair(float* p, V a, V b) {
-    const __m512i lo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-    const __m512i hi = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
-    _mm512_storeu_ps(p, _mm512_permutex2var_ps(a, lo, b));
-    _mm512_storeu_ps(p + VL, _mm512_permutex2var_ps(a, hi, b));
+  using Idx = __m512i;
+  static Idx load_idx(const int32_t* p) { return _mm512_loadu_si512(p); }
+  static V permute1(const float* p, Idx idx) { return _mm512_permutexvar_ps(idx, _mm512_loadu_ps(p)); }
+  static V permute2(const float* p, Idx idx) {
+    return _mm512_permutex2var_ps(_mm512_loadu_ps(p), idx, _mm512_loadu_ps(p + VL));
   }
+  static V fma_lanes(V acc, V x, V w, M m) { return _mm512_mask3_fmadd_ps(x, w, acc, m); }
 };
 
 #include "optimized/cpu/kernel_impl.h"
+#include "optimized/cpu/kernel_depthwise_impl.h"
 
 }  // namespace
 
 void run_task_avx512(const Task& t) { run_task_impl<Avx512>(t); }
 void run_gemm_task_avx512(const GemmTask& t) { run_gemm_task_impl<Avx512>(t); }
+void run_dw_task_avx512(const DwTask& t) { run_dw_task_impl<Avx512>(t); }
 
 }  // namespace convt::cpu::detail
 

@@ -15,7 +15,6 @@
 //   fma(acc, x, w), fma_masked(acc, x, w, m)  acc + x * *w, masked lanes keep acc
 //   store(acc, segments, count, y, sw)     lanes to their output elements
 //   store_prefix(p, acc, n)                the first n lanes to p[0..n)
-//   store_pair(p, a, b)                    a0 b0 a1 b1 ... to p[0..2*VL)
 //   prefetch(p), prefetch_write(p)         hints only (any address)
 
 // The arguments of one micro-kernel call: mr output channels x NV vectors.
@@ -241,43 +240,6 @@ void tap_masks(const PhaseView& P, const Described& d, int64_t k0, int real, int
     }
 }
 
-// ------------------------------------------------------------ depthwise
-
-// Depthwise (one input and one output channel per group): memory-bound, no
-// register tile to fill. Each vector takes its few taps with masks computed
-// once per task phase (tmask[vector * taps + tap]) for all its channels.
-inline void depthwise_masks(const PhaseView& P, const Described& d, int64_t nvec, uint32_t* tmask) {
-  const int32_t nth = P.nth, ntw = P.ntw, ntaps = nth * ntw;
-  for (int64_t k = 0; k < nvec; ++k)
-    for (int32_t th = 0; th < nth; ++th)
-      for (int32_t tw = 0; tw < ntw; ++tw) tmask[k * ntaps + th * ntw + tw] = d.rowm[k * nth + th] & d.colm[k * ntw + tw];
-}
-
-// U vectors from k at a time: U independent FMA chains.
-template <class I, int U>
-__attribute__((always_inline)) inline void depthwise_vectors(const PhaseView& P, const Described& d, const uint32_t* tmask, const float* xg,
-                       const float* w, typename I::V b, int64_t k, typename I::V* acc) {
-  const int32_t ntaps = P.nth * P.ntw;
-  const int64_t* toff = P.toff;
-  const float* xu[U];
-  const uint32_t* mu[U];
-#pragma GCC unroll 4
-  for (int u = 0; u < U; ++u) {
-    acc[u] = b;
-    xu[u] = xg + d.xoff[k + u];
-    mu[u] = tmask + (k + u) * ntaps;
-  }
-  for (int32_t tap = 0; tap < ntaps; ++tap) {
-    const int64_t o = toff[tap];
-#pragma GCC unroll 4
-    for (int u = 0; u < U; ++u) {
-      const uint32_t bits = mu[u][tap];
-      const typename I::M m = I::mask(bits);
-      if (bits) acc[u] = I::fma_masked(acc[u], I::load_masked(xu[u] + o, m), w + tap, m);
-    }
-  }
-}
-
 // One phase of a task: run the micro-kernel over groups of nv vectors x
 // micro-blocks of mr channels.
 template <class I>
@@ -294,28 +256,6 @@ void run_phase(const Task& t, const PhaseView& P) {
 
   const int64_t hw = G.h_in * G.w_in, ohw = G.h_out * G.w_out;
   const int nv = G.nv;
-
-  if (G.depthwise) {
-    depthwise_masks(P, d, nvec, S.tmask);
-    for (int64_t g = t.g0; g < t.g1; ++g) {
-      const float* xg = t.x + (t.n * G.c_in + g) * hw;
-      float* yg = t.y + (t.n * G.c_out + g) * ohw;
-      const typename I::V b = t.bias ? I::set1(t.bias[g]) : I::zero();
-      int64_t k = 0;
-      for (; k + 4 <= nvec; k += 4) {
-        typename I::V acc[4];
-        depthwise_vectors<I, 4>(P, d, S.tmask, xg, P.wpack + g * P.k, b, k, acc);
-#pragma GCC unroll 4
-        for (int u = 0; u < 4; ++u) I::store(acc[u], d.seg + (k + u) * (VL + 1), d.nseg[k + u], yg, G.sw);
-      }
-      for (; k < nvec; ++k) {
-        typename I::V acc[1];
-        depthwise_vectors<I, 1>(P, d, S.tmask, xg, P.wpack + g * P.k, b, k, acc);
-        I::store(acc[0], d.seg + k * (VL + 1), d.nseg[k], yg, G.sw);
-      }
-    }
-    return;
-  }
 
   for (int64_t k0 = 0; k0 < nvec; k0 += nv) {
     const int real = nvec - k0 < nv ? int(nvec - k0) : nv;
@@ -358,72 +298,8 @@ void run_phase(const Task& t, const PhaseView& P) {
   }
 }
 
-// U vectors from k of both column phases, stored interleaved when whole.
-template <class I, int U>
-__attribute__((always_inline)) inline void depthwise_pair_vectors(const Geometry& G, const PhaseView& P0,
-                                                                  const PhaseView& P1, const Described& d0,
-                                                                  const Described& d1, const uint32_t* m0,
-                                                                  const uint32_t* m1, const float* xg, float* yg,
-                                                                  int64_t g, typename I::V b, int64_t k) {
-  constexpr int VL = I::VL;
-  typename I::V a0[U], a1[U];
-  depthwise_vectors<I, U>(P0, d0, m0, xg, P0.wpack + g * P0.k, b, k, a0);
-  depthwise_vectors<I, U>(P1, d1, m1, xg, P1.wpack + g * P1.k, b, k, a1);
-#pragma GCC unroll 4
-  for (int e = 0; e < U; ++e) {
-    const Segment* s0 = d0.seg + (k + e) * (VL + 1);
-    const Segment* s1 = d1.seg + (k + e) * (VL + 1);
-    if (d0.nseg[k + e] == 1 && s0->count == VL && d1.nseg[k + e] == 1 && s1->count == VL &&
-        s1->yoff == s0->yoff + 1) {
-      I::store_pair(yg + s0->yoff, a0[e], a1[e]);
-    } else {
-      I::store(a0[e], s0, d0.nseg[k + e], yg, G.sw);
-      I::store(a1[e], s1, d1.nseg[k + e], yg, G.sw);
-    }
-  }
-}
-
-// Depthwise with stride_w = 2, both column phases of a row phase together
-// (plan: they share their vector numbering): a vector of each gives 2*VL
-// consecutive outputs, interleaved in registers and stored whole, instead
-// of two strided (permute + masked) stores.
-template <class I>
-void run_depthwise_pair(const Task& t, const PhaseView& P0, const PhaseView& P1) {
-  constexpr int VL = I::VL;
-  const Geometry& G = *t.geo;
-  Scratch& S = *t.scratch;
-  const int64_t v0 = t.b * G.vb;
-  const int64_t nvec = (v0 + G.vb < P0.nvec ? v0 + G.vb : P0.nvec) - v0;
-  if (nvec <= 0) return;
-  const int64_t vb = G.vb, taps = int64_t(P0.nth) * P0.ntw > int64_t(P1.nth) * P1.ntw
-                                       ? int64_t(P0.nth) * P0.ntw
-                                       : int64_t(P1.nth) * P1.ntw;
-  // Two slots of scratch (plan: sized for it).
-  const Described d0{S.xoff, S.rowm, S.colm, S.nseg, S.seg};
-  const Described d1{S.xoff + vb, S.rowm + vb * P0.nth, S.colm + vb * P0.ntw, S.nseg + vb, S.seg + vb * (VL + 1)};
-  uint32_t* m0 = S.tmask;
-  uint32_t* m1 = S.tmask + vb * taps;
-  describe<I>(G, P0, v0, nvec, d0);
-  describe<I>(G, P1, v0, nvec, d1);
-  depthwise_masks(P0, d0, nvec, m0);
-  depthwise_masks(P1, d1, nvec, m1);
-  const int64_t hw = G.h_in * G.w_in, ohw = G.h_out * G.w_out;
-  for (int64_t g = t.g0; g < t.g1; ++g) {
-    const float* xg = t.x + (t.n * G.c_in + g) * hw;
-    float* yg = t.y + (t.n * G.c_out + g) * ohw;
-    const typename I::V b = t.bias ? I::set1(t.bias[g]) : I::zero();
-    int64_t k = 0;
-    for (; k + 4 <= nvec; k += 4) depthwise_pair_vectors<I, 4>(G, P0, P1, d0, d1, m0, m1, xg, yg, g, b, k);
-    for (; k < nvec; ++k) depthwise_pair_vectors<I, 1>(G, P0, P1, d0, d1, m0, m1, xg, yg, g, b, k);
-  }
-}
-
 template <class I>
 void run_task_impl(const Task& t) {
-  if (t.geo->pair_w) {
-    for (int32_t q = 0; q + 1 < t.nphases; q += 2) run_depthwise_pair<I>(t, t.phases[q], t.phases[q + 1]);
-    return;
-  }
   for (int32_t q = 0; q < t.nphases; ++q) run_phase<I>(t, t.phases[q]);
 }
 

@@ -29,20 +29,23 @@ struct Scalar {
     if (n) *p = acc;
   }
 
-  static void store_pair(float* p, V a, V b) {
-    p[0] = a;
-    p[1] = b;
-  }
+  using Idx = int32_t;
+  static Idx load_idx(const int32_t* p) { return *p; }
+  static V permute1(const float* p, Idx idx) { return p[idx]; }
+  static V permute2(const float* p, Idx idx) { return p[idx]; }
+  static V fma_lanes(V acc, V x, V w, M m) { return m ? __builtin_fmaf(x, w, acc) : acc; }
   static void store(V acc, const Segment* seg, int32_t nseg, float* y, int64_t) {
     if (nseg) y[seg[0].yoff] = acc;
   }
 };
 
 #include "optimized/cpu/kernel_impl.h"
+#include "optimized/cpu/kernel_depthwise_impl.h"
 
 }  // namespace
 
 void run_task_scalar(const Task& t) { run_task_impl<Scalar>(t); }
 void run_gemm_task_scalar(const GemmTask& t) { run_gemm_task_impl<Scalar>(t); }
+void run_dw_task_scalar(const DwTask& t) { run_dw_task_impl<Scalar>(t); }
 
 }  // namespace convt::cpu::detail

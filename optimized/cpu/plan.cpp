@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <limits>
+#include <numeric>
 #include <string>
 #include <thread>
 #include <vector>
@@ -73,15 +74,16 @@ struct IsaTraits {
   double fpc;    // vector FMAs per cycle
   void (*run_task)(const Task&);
   void (*run_gemm_task)(const GemmTask&);
+  void (*run_dw_task)(const DwTask&);
 };
 
 IsaTraits traits(Isa isa) {
   switch (isa) {
-    case Isa::avx512: return {16, 24, 1.0, run_task_avx512, run_gemm_task_avx512};
-    case Isa::avx2: return {8, 12, 2.0, run_task_avx2, run_gemm_task_avx2};
+    case Isa::avx512: return {16, 24, 1.0, run_task_avx512, run_gemm_task_avx512, run_dw_task_avx512};
+    case Isa::avx2: return {8, 12, 2.0, run_task_avx2, run_gemm_task_avx2, run_dw_task_avx2};
     case Isa::scalar: break;
   }
-  return {1, 8, 2.0, run_task_scalar, run_gemm_task_scalar};
+  return {1, 8, 2.0, run_task_scalar, run_gemm_task_scalar, run_dw_task_scalar};
 }
 
 // The 1x1-input case of kernel.h: output (kh, kw) is tap (kh, kw).
@@ -147,6 +149,18 @@ struct PlanImpl {
   std::vector<float> brow;
   int64_t tiles_per_task = 0, ntc = 0, images_per_task = 0, nic = 0;
   void (*run_gemm_task)(const GemmTask&) = nullptr;
+
+  // One input channel per group instead (plan_depthwise): tasks are image,
+  // channel block, row block.
+  bool dw = false;
+  DwGeometry dwg{};
+  std::vector<int32_t> dw_base, dw_idx, dw_row_taps, dw_row_kh_ih;
+  std::vector<int64_t> dw_runs;
+  std::vector<uint32_t> dw_mask;
+  std::vector<float> dw_wvec;
+  std::vector<std::vector<float>> dw_planes;  // per thread
+  int64_t dw_cpt = 1, dw_ncb = 0, dw_rpt = 1, dw_nrb = 0;
+  void (*run_dw_task)(const DwTask&) = nullptr;
 
   struct ThreadScratch {
     std::vector<int64_t> xoff;
@@ -224,6 +238,171 @@ void plan_1x1(PlanImpl& P, const Problem& p, const float* w, const IsaTraits& it
   make_pool(P);
 }
 
+// Column taps of output column ow (kernel.h, DwGeometry): kw ascending with
+// ow + pw - kw*dw divisible by sw, and their input columns.
+void column_taps(int64_t ow, const Problem& p, std::vector<int64_t>& kws, std::vector<int64_t>& iws) {
+  kws.clear();
+  iws.clear();
+  for (int64_t kw = 0; kw < p.kernel.w; ++kw) {
+    const int64_t v = ow + p.padding.w - kw * p.dilation.w;
+    if (v % p.stride.w != 0) continue;
+    kws.push_back(kw);
+    iws.push_back(v / p.stride.w);
+  }
+}
+
+// The one-input-channel-per-group path (kernel.h, DwGeometry), for depthwise
+// layers and small channel multipliers; false when the shape does not suit
+// it (more output channels per input channel gain from a register tile, a
+// slot whose lanes span more than two vectors cannot be permuted).
+bool plan_depthwise(PlanImpl& P, const Problem& p, const float* w, const IsaTraits& it) {
+  const Geometry& G = P.geo;
+  if (G.cig != 1 || G.cog > 4 || p.kernel.h > kDwMaxRowTaps) return false;
+  const int64_t vl = it.vl;
+  DwGeometry& D = P.dwg;
+  D.c_in = p.c_in;
+  D.h_in = p.h_in;
+  D.w_in = p.w_in;
+  D.c_out = p.c_out;
+  D.h_out = G.h_out;
+  D.w_out = G.w_out;
+  D.cog = G.cog;
+  D.sh = p.stride.h;
+  D.ph = p.padding.h;
+  D.dh = p.dilation.h;
+  D.kh = p.kernel.h;
+  D.nb = ceil_div(G.w_out, vl);
+  D.classes = int32_t(p.stride.w / std::gcd(p.stride.w, vl));
+  std::vector<int64_t> kws, iws;
+  // Slots: the most column taps any lane has (the residues of ow mod sw all
+  // occur in the first `classes` vectors).
+  int64_t slots = 0;
+  for (int64_t ow = 0; ow < D.classes * vl; ++ow) {
+    column_taps(ow, p, kws, iws);
+    slots = std::max<int64_t>(slots, int64_t(kws.size()));
+  }
+  if (slots == 0 || slots * D.nb > (int64_t(1) << 24)) return false;
+  D.slots = int32_t(slots);
+  P.dw_base.assign(size_t(D.nb * slots), 0);
+  P.dw_mask.assign(size_t(D.nb * slots), 0);
+  P.dw_idx.assign(size_t(D.classes * slots * vl), 0);
+  D.window = 0;
+  int64_t lo = 0, hi = std::max<int64_t>(p.w_in, 2 * vl);  // columns read, relative to x[.., 0]
+  for (int64_t b = 0; b < D.nb; ++b) {
+    const int64_t cls = b % D.classes;
+    std::vector<std::vector<int64_t>> lane_iw(static_cast<size_t>(vl));
+    for (int64_t l = 0; l < vl; ++l) {
+      column_taps(b * vl + l, p, kws, iws);
+      lane_iw[size_t(l)] = iws;
+    }
+    for (int64_t a = 0; a < slots; ++a) {
+      int64_t base = std::numeric_limits<int64_t>::max();
+      for (int64_t l = 0; l < vl; ++l)
+        if (a < int64_t(lane_iw[size_t(l)].size())) base = std::min(base, lane_iw[size_t(l)][size_t(a)]);
+      if (base == std::numeric_limits<int64_t>::max()) continue;  // no lane has this slot: mask 0
+      uint32_t mask = 0;
+      for (int64_t l = 0; l < vl; ++l) {
+        const bool has = a < int64_t(lane_iw[size_t(l)].size());
+        const int64_t iw = has ? lane_iw[size_t(l)][size_t(a)] : base;
+        if (iw - base >= 2 * vl) return false;
+        D.window = std::max(D.window, !has || iw - base != l ? int32_t(iw - base < vl ? 1 : 2) : 0);
+        P.dw_idx[size_t((cls * slots + a) * vl + l)] = int32_t(iw - base);  // the same for every b of the class
+        if (has && b * vl + l < G.w_out && iw >= 0 && iw < p.w_in) mask |= uint32_t(1) << l;
+      }
+      P.dw_base[size_t(b * slots + a)] = mask ? int32_t(base) : 0;  // (no lane reads: a safe window)
+      P.dw_mask[size_t(b * slots + a)] = mask;
+      if (mask) {
+        lo = std::min(lo, base);
+        hi = std::max(hi, base + 2 * vl);
+      }
+    }
+  }
+  D.lpad = -lo;
+  D.pitch = round_up(hi - lo, 16);
+  if (D.pitch * p.h_in > (int64_t(1) << 28)) return false;
+  // Per-lane weights: [co][kh][class][slot][lane], 0 where the lane has no slot.
+  const int64_t per_kh = D.classes * slots * vl;
+  P.dw_wvec.assign(size_t(p.c_out * p.kernel.h * per_kh), 0.0f);
+  for (int64_t cls = 0; cls < D.classes; ++cls)
+    for (int64_t l = 0; l < vl; ++l) {
+      column_taps(cls * vl + l, p, kws, iws);
+      for (size_t a = 0; a < kws.size(); ++a)
+        for (int64_t co = 0; co < p.c_out; ++co)
+          for (int64_t kh = 0; kh < p.kernel.h; ++kh)
+            P.dw_wvec[size_t((co * p.kernel.h + kh) * per_kh + (cls * slots + int64_t(a)) * vl + l)] =
+                w[(co * p.kernel.h + kh) * p.kernel.w + kws[a]];
+    }
+  // Row taps of every output row: kh ascending with oh + ph - kh*dh
+  // divisible by sh and the input row ih inside the input.
+  D.max_row_taps = 0;
+  P.dw_row_taps.assign(size_t(G.h_out), 0);
+  std::vector<std::vector<int32_t>> row_kh_ih(static_cast<size_t>(G.h_out));
+  for (int64_t oh = 0; oh < G.h_out; ++oh) {
+    for (int64_t kh = 0; kh < p.kernel.h; ++kh) {
+      const int64_t v = oh + p.padding.h - kh * p.dilation.h;
+      if (v % p.stride.h != 0 || v / p.stride.h < 0 || v / p.stride.h >= p.h_in) continue;
+      row_kh_ih[size_t(oh)].push_back(int32_t(kh));
+      row_kh_ih[size_t(oh)].push_back(int32_t(v / p.stride.h));
+    }
+    P.dw_row_taps[size_t(oh)] = int32_t(row_kh_ih[size_t(oh)].size() / 2);
+    D.max_row_taps = std::max(D.max_row_taps, P.dw_row_taps[size_t(oh)]);
+  }
+  P.dw_row_kh_ih.assign(size_t(G.h_out * 2 * D.max_row_taps), 0);
+  for (int64_t oh = 0; oh < G.h_out; ++oh)
+    std::copy(row_kh_ih[size_t(oh)].begin(), row_kh_ih[size_t(oh)].end(),
+              P.dw_row_kh_ih.begin() + oh * 2 * D.max_row_taps);
+  P.dw_runs.clear();
+  for (int64_t qh = 0; qh < std::min(p.stride.h, G.h_out); ++qh)
+    for (int64_t oh = qh; oh < G.h_out; oh += p.stride.h) {
+      const std::vector<int32_t>& now = row_kh_ih[size_t(oh)];
+      bool extends = oh >= p.stride.h && !P.dw_runs.empty();
+      if (extends) {
+        const std::vector<int32_t>& prev = row_kh_ih[size_t(oh - p.stride.h)];
+        extends = prev.size() == now.size();
+        for (size_t r = 0; extends && r < now.size(); r += 2)
+          extends = prev[r] == now[r] && prev[r + 1] + 1 == now[r + 1];
+      }
+      if (extends)
+        ++P.dw_runs.back();
+      else
+        P.dw_runs.insert(P.dw_runs.end(), {oh, 1});
+    }
+  D.runs = P.dw_runs.data();
+  D.nruns = int64_t(P.dw_runs.size() / 2);
+  D.row_taps = P.dw_row_taps.data();
+  D.row_kh_ih = P.dw_row_kh_ih.data();
+  D.fixed = D.classes == 1 && slots <= 4;
+  D.base = P.dw_base.data();
+  D.mask = P.dw_mask.data();
+  D.idx = P.dw_idx.data();
+  D.wvec = P.dw_wvec.data();
+  D.bias = p.bias ? P.bias.data() : nullptr;
+  // Tasks, from the shape alone: about 64 KiB of output each (whole
+  // planes, or blocks of rows of one), and at least 16 when there are rows
+  // to split.
+  const int64_t plane = G.h_out * G.w_out, target = int64_t(1) << 14;
+  P.dw_cpt = std::clamp<int64_t>(target / plane, 1, p.c_out);
+  P.dw_rpt = P.dw_cpt > 1 ? G.h_out : std::clamp<int64_t>(target / G.w_out, 1, G.h_out);
+  P.dw_ncb = ceil_div(p.c_out, P.dw_cpt);
+  P.dw_nrb = ceil_div(G.h_out, P.dw_rpt);
+  if (p.n * P.dw_ncb * P.dw_nrb < 16) {
+    if (P.dw_cpt > 1) {
+      P.dw_cpt = std::max<int64_t>(1, P.dw_cpt / ceil_div(16, p.n * P.dw_ncb));
+      P.dw_ncb = ceil_div(p.c_out, P.dw_cpt);
+    }
+    if (P.dw_cpt == 1 && p.n * P.dw_ncb * P.dw_nrb < 16) {
+      P.dw_rpt = std::max<int64_t>(1, ceil_div(G.h_out, ceil_div(16, p.n * P.dw_ncb)));
+      P.dw_nrb = ceil_div(G.h_out, P.dw_rpt);
+    }
+  }
+  P.tasks = p.n * P.dw_ncb * P.dw_nrb;
+  P.dw = true;
+  P.run_dw_task = it.run_dw_task;
+  P.dw_planes.assign(size_t(P.threads), std::vector<float>(size_t(D.pitch * p.h_in), 0.0f));
+  make_pool(P);
+  return true;
+}
+
 }  // namespace
 
 Plan::Plan() = default;
@@ -237,6 +416,10 @@ const Problem& Plan::problem() const { return impl_->problem; }
 
 std::string Plan::describe() const {
   const PlanImpl& P = *impl_;
+  if (P.dw)
+    return std::string(isa_name(P.isa)) + ", " + std::to_string(P.threads) +
+           " threads, one input channel per group in output order, " + std::to_string(P.dwg.slots) +
+           " column slots, " + std::to_string(P.dwg.classes) + " classes, " + std::to_string(P.tasks) + " tasks";
   if (P.gemm)
     return std::string(isa_name(P.isa)) + ", " + std::to_string(P.threads) + " threads, 1x1-input GEMM, tile " +
            std::to_string(P.gemm_task.mr) + "x" + std::to_string(P.gemm_task.nv) + ", " + std::to_string(P.tasks) +
@@ -298,6 +481,10 @@ Result<Plan> make_plan(const Problem& p, const float* w, const float* bias, cons
     plan.impl_ = std::move(impl);
     return plan;
   }
+  if (plan_depthwise(P, p, w, it)) {
+    plan.impl_ = std::move(impl);
+    return plan;
+  }
 
   // The phases that have outputs, row phase major.
   for (int64_t qh = 0; qh < std::min(G.sh, G.h_out); ++qh)
@@ -351,15 +538,6 @@ Result<Plan> make_plan(const Problem& p, const float* w, const float* bias, cons
       }
     }
   }
-  G.depthwise = G.cig == 1 && G.cog == 1;
-  G.pair_w = false;
-  if (G.depthwise && G.sw == 2 && int64_t(P.phases.size()) == 2 * std::min(G.sh, G.h_out)) {
-    G.pair_w = true;
-    for (size_t q = 0; q < P.phases.size(); q += 2) {
-      const PhaseView &a = P.phases[q].view, &b = P.phases[q + 1].view;
-      G.pair_w = G.pair_w && a.wq == b.wq && a.vp == b.vp && a.nvec == b.nvec;
-    }
-  }
   // Inputs are prefetched a fixed time ahead (DRAM latency and then some),
   // so fewer channels ahead the more work a reduction step does.
   G.ahead = std::clamp<int64_t>(600 / (int64_t(G.mr) * G.nv), 4, 64);
@@ -390,8 +568,6 @@ Result<Plan> make_plan(const Problem& p, const float* w, const float* bias, cons
     P.nvb = ceil_div(max_nvec, G.vb);
     if (P.ncb == 1)
       P.gb = std::clamp<int64_t>((int64_t(1) << 20) / (G.cog * k_all * G.vb * vl), 1, p.groups);
-    if (G.depthwise)  // memory-bound: about 256 KiB of output per task
-      P.gb = std::clamp<int64_t>((int64_t(1) << 16) / (G.vb * vl * int64_t(P.phases.size())), 1, p.groups);
     P.ngb = ceil_div(p.groups, P.gb);
     // Enough tasks to share out: at least 16 when the problem allows (a
     // fixed number: the tiling never depends on the thread count).
@@ -444,11 +620,10 @@ Result<Plan> make_plan(const Problem& p, const float* w, const float* bias, cons
     max_nth = std::max<int64_t>(max_nth, v.nth);
     max_ntw = std::max<int64_t>(max_ntw, v.ntw);
   }
-  // Scratch: one slot of vector descriptions (two for the column-phase pairs).
-  const int64_t slots = G.pair_w ? 2 : 1;
+  // Scratch: the descriptions of a task's vectors, the masks of nv of them.
   const int64_t max_taps = max_nth * max_ntw;
-  const int64_t max_vb = G.vb * slots;
-  const int64_t max_tmask = max_taps * (G.depthwise ? G.vb : G.nv) * slots;
+  const int64_t max_vb = G.vb;
+  const int64_t max_tmask = max_taps * G.nv;
 
   P.scratch.resize(size_t(P.threads));
   for (PlanImpl::ThreadScratch& s : P.scratch) {
@@ -492,6 +667,29 @@ void run(Plan& plan, const float* x, float* y) {
       P.pool->run(P.tasks, gemm_body);
     else
       for (int64_t i = 0; i < P.tasks; ++i) gemm_body(i, 0);
+    return;
+  }
+  if (P.dw) {
+    auto dw_body = [&](int64_t index, int thread) {
+      DwTask t;
+      const int64_t rb = index % P.dw_nrb;
+      index /= P.dw_nrb;
+      const int64_t cb = index % P.dw_ncb;
+      t.n = index / P.dw_ncb;
+      t.geo = &P.dwg;
+      t.x = x;
+      t.y = y;
+      t.plane = P.dw_planes[size_t(thread)].data();
+      t.co0 = cb * P.dw_cpt;
+      t.co1 = std::min(t.co0 + P.dw_cpt, p.c_out);
+      t.oh0 = rb * P.dw_rpt;
+      t.oh1 = std::min(t.oh0 + P.dw_rpt, P.geo.h_out);
+      P.run_dw_task(t);
+    };
+    if (P.pool)
+      P.pool->run(P.tasks, dw_body);
+    else
+      for (int64_t i = 0; i < P.tasks; ++i) dw_body(i, 0);
     return;
   }
   auto body = [&](int64_t index, int thread) {

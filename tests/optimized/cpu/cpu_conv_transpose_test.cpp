@@ -114,6 +114,14 @@ const char* const kProblems[] = {
     "mb2ic8ih6iw10oc8kh4sh2ph1g8",
     "mb1ic5ih9iw9oc5kh16sh8ph4g5nobias",
     "mb1ic4ih5iw5oc12kh3sh2g4",
+    // one input channel per group, in output order: stride 1 (plain loads),
+    // stride 3 (three vector classes), stride 16, dilation, output padding,
+    // more than 4 row taps and slots (the generic row), multipliers 2 and 4
+    "mb2ic3ih5iw37oc3kh3g3",
+    "mb1ic2ih4iw21oc4kh5kw7sh3sw3ph2pw3dh2dw2oph1opw2g2",
+    "mb1ic2ih3iw5oc2kh2kw32sw16g2",
+    "mb1ic2ih9iw40oc2kh6kw9ph2pw4g2nobias",
+    "mb1ic3ih7iw19oc12kh4sh2ph1oph1g3",
     // strides beyond the kernel, large kernels, non-square
     "mb1ic3ih4iw3oc2kh2kw3sh5sw4ph1",
     "mb1ic2ih1iw40oc2kh1kw21sw10pw10opw9",
@@ -268,6 +276,30 @@ TEST(CpuPlan, ThreadsDefaultToTheHardware) {
   ASSERT_TRUE(plan.ok());
   EXPECT_GE(plan->threads(), 1);
   EXPECT_EQ(plan->problem(), p);
+}
+
+// The exactness tests above pass on whichever path a plan takes; these pin
+// which one it takes, so a change in the choice does not leave a path
+// untested.
+TEST(CpuPlan, ChoosesThePathFromTheShape) {
+  const struct {
+    const char* problem;
+    const char* path;
+  } cases[] = {
+      {"mb1ic64ih16oc64kh16sh8ph4g64", "one input channel per group"},
+      {"mb1ic2ih9iw40oc2kh6kw9ph2pw4g2nobias", "one input channel per group"},
+      {"mb1ic3ih7iw19oc12kh4sh2ph1oph1g3", "one input channel per group"},
+      {"mb1ic2ih5oc10kh4sh2ph1g2", "phases"},  // multiplier 5: the register tile
+      {"mb1ic16ih8oc16kh4sh2ph1", "phases"},
+      {"mb4ic16ih1oc8kh4", "1x1-input GEMM"},
+  };
+  for (const auto& c : cases) {
+    const Problem p = problem(c.problem);
+    const Tensors t = make_tensors(p, DataMode::normal, 1);
+    Result<cpu::Plan> plan = cpu::make_plan(p, t.w.data(), t.bias.data());
+    ASSERT_TRUE(plan.ok()) << plan.error().message;
+    EXPECT_NE(plan->describe().find(c.path), std::string::npos) << c.problem << ": " << plan->describe();
+  }
 }
 
 }  // namespace
