@@ -17,21 +17,33 @@
 namespace convt::cpu::detail {
 
 // Output segment of one vector of positions: `count` lanes from `lane0` go to
-// y[yoff + l * stride_w], l = 0..count-1 (one output row of the phase).
+// y[row offset + yoff + l * stride_w], l = 0..count-1 (one output row of the
+// phase; the row offset is the register-tile row's, PhaseView::yrow).
 struct Segment {
   int64_t yoff;
   int32_t lane0;
   int32_t count;
 };
 
-// One output phase (qh, qw): its extent, its taps, and its tiling.
+// One output phase (qh, qw), or several fused: its extent, its taps, and
+// its tiling. Phases whose taps read the same input offsets over the same
+// positions are fused (plan.cpp): their outputs become more rows of the
+// register tile, so every input vector loaded feeds more FMAs (a layer with
+// one output channel and stride 10 gets 9 rows instead of 1). Row R of a
+// group's tile is output channel R / m of phase member R % m, written at
+// y + yrow[R] + (sh*j*W_out + sw*i); every member has a tap at every offset
+// (its own weights), so nothing is padded.
 struct PhaseView {
-  int64_t qh, qw;     // outputs oh = sh*j + qh, ow = sw*i + qw
-  int64_t hq, wq;     // j in [0, hq), i in [0, wq)
+  int64_t hq, wq;     // positions j in [0, hq), i in [0, wq): outputs oh = sh*j + qh, ow = sw*i + qw
+  int32_t m;          // fused phases (members)
+  int32_t mr;         // register-tile rows of this phase's micro-kernel calls
+  const int64_t* yrow;  // per row R of a group (C_out/groups * m of them): (R / m) * H_out*W_out + qh*W_out + qw
+  const float* brow;    // per group x row: the row's bias, or null
   int32_t nth, ntw;   // taps along each axis (the phase has nth*ntw taps)
   const int64_t* offh;  // input row offset of each row tap: ih = j + offh
   const int64_t* offw;  // input column offset of each column tap: iw = i + offw
   const int64_t* toff;  // per tap t = th*ntw + tw: offh*W_in + offw
+  int64_t tmin, tmax;   // the least and greatest toff
   // Positions are numbered p = j*vp + i and cut into vectors of VL lanes.
   // vp == W_in ("pitch" mode, only when wq <= W_in): a vector may span
   // several rows and its input offsets are still p + toff, affine in the
@@ -39,8 +51,21 @@ struct PhaseView {
   int64_t vp;
   int64_t nvec;       // vectors per image
   int64_t k;          // reduction length: C_in/groups * nth * ntw
-  const float* wpack;  // packed weights of group 0 (group g at + g*cog*k)
+  const float* wpack;  // packed weights of group 0 (group g at + g*cog*m*k)
 };
+
+// The input elements that vectors [v0, v1) of phase P read, [lo, hi) of a
+// plane (before clipping to the plane): lane l of the vector whose lane 0
+// is position p = j*vp + i reads j*W_in + i + l + toff (the lanes of a
+// row-mode vector stay in one row, i <= vp - vl).
+inline void input_span(const PhaseView& P, int64_t v0, int64_t v1, int64_t vl, int64_t w_in, int64_t& lo,
+                       int64_t& hi) {
+  const int64_t p0 = v0 * vl, p1 = (v1 - 1) * vl;
+  const int64_t j0 = p0 / P.vp, i0 = p0 % P.vp, j1 = p1 / P.vp, i1 = p1 % P.vp;
+  const int64_t first = j0 * w_in + i0, next_row = (j0 + 1) * w_in;
+  lo = (j1 > j0 && next_row < first ? next_row : first) + P.tmin;
+  hi = j1 * w_in + (j1 > j0 && P.vp - vl > i1 ? P.vp - vl : i1) + vl + P.tmax;
+}
 
 // The problem and its tiling, as the kernels need them.
 struct Geometry {
@@ -48,10 +73,11 @@ struct Geometry {
   int64_t c_out, h_out, w_out;
   int64_t cig, cog;
   int64_t sh, sw;
-  int32_t mr, nv;     // micro-tile: mr output channels x nv vectors (all phases)
+  int32_t nv;         // micro-tile: PhaseView::mr rows x nv vectors
   int64_t cb;         // input channels per chunk of the reduction
   int64_t vb;         // vectors of each phase per task (a multiple of nv)
   int64_t ahead;      // input prefetch distance in channels (about 600 cycles of work)
+  bool pack;          // copy each task's part of the input planes first (run_task_impl)
 };
 
 // Per-thread scratch, sized by the plan for its largest task.
@@ -63,6 +89,7 @@ struct Scratch {
   Segment* seg;       // per vector x (VL + 1)
   uint32_t* tmask;    // per tap x nv: lanes of each vector that take the tap
   uint8_t* tflag;     // per tap: 0 no lane, 1 some lanes, 2 every lane of every vector
+  float* xpack;       // Geometry::pack: C_in/groups x the planes' part a task reads
 };
 
 // One task: channels [co0, co1) of each group in [g0, g1), image n, and the
@@ -75,7 +102,6 @@ struct Task {
   const PhaseView* phases;
   int32_t nphases;
   int64_t g0, g1, n, co0, co1, b;
-  const float* bias;  // the whole bias, or null
   const float* x;
   float* y;
   Scratch* scratch;

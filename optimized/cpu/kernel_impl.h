@@ -29,8 +29,8 @@ struct MicroArgs {
   const uint32_t* tmask;  // per tap x NV: lanes that take the tap
   const uint8_t* tflag;   // per tap: 0 no lane, 1 some, 2 all lanes of all vectors
   const float* bias;      // mr values, or null
-  float* y;               // y at (n, first output channel of the micro-block)
-  int64_t ohw;            // plane stride of y: H_out * W_out
+  float* y;               // y at (n, first output channel of the group)
+  const int64_t* yrow;    // per row of the micro-block: its offset from y
   int64_t sw;
   int64_t ahead;          // x prefetch distance (floats), or 0: x is in cache already
   const int32_t* nseg;    // per vector (0 for the padding vectors of a short group)
@@ -57,7 +57,7 @@ void micro_kernel(const MicroArgs& a) {
     for (int v = 0; v < NV; ++v) {
       const Segment* sg = a.seg + v * (I::VL + 1);
       for (int32_t s = 0; s < a.nseg[v]; ++s) {
-        const float* first = a.y + r * a.ohw + sg[s].yoff;
+        const float* first = a.y + a.yrow[r] + sg[s].yoff;
         const float* last = first + (sg[s].count - 1) * a.sw;
         for (const float* p = first; p <= last; p += 16) I::prefetch_write(p);
         I::prefetch_write(last);
@@ -123,7 +123,7 @@ void micro_kernel(const MicroArgs& a) {
   }
 #pragma GCC unroll 24
   for (int r = 0; r < MR; ++r) {
-    float* yr = a.y + r * a.ohw;
+    float* yr = a.y + a.yrow[r];
 #pragma GCC unroll 8
     for (int v = 0; v < NV; ++v) I::store(acc[r][v], a.seg + v * (I::VL + 1), a.nseg[v], yr, a.sw);
   }
@@ -198,7 +198,7 @@ void describe(const Geometry& G, const PhaseView& P, int64_t v0, int64_t nvec, c
       if (i < P.wq) {
         const int64_t count = (P.wq - i < VL - l) ? P.wq - i : VL - l;
         const uint32_t lanes = uint32_t(((uint64_t(1) << count) - 1) << l);
-        seg[ns++] = Segment{(G.sh * j + P.qh) * G.w_out + G.sw * i + P.qw, int32_t(l), int32_t(count)};
+        seg[ns++] = Segment{G.sh * j * G.w_out + G.sw * i, int32_t(l), int32_t(count)};
         for (int32_t th = 0; th < nth; ++th) {
           const int64_t ih = j + P.offh[th];
           if (ih >= 0 && ih < G.h_in) rowm[th] |= lanes;
@@ -240,10 +240,17 @@ void tap_masks(const PhaseView& P, const Described& d, int64_t k0, int real, int
     }
 }
 
-// One phase of a task: run the micro-kernel over groups of nv vectors x
-// micro-blocks of mr channels.
+// One phase of a task, groups [g0, g1): run the micro-kernel over groups
+// of nv vectors x micro-blocks of mr rows. With `packed` (run_task_impl),
+// x is read from the task's copy: one group, plane stride len, offsets
+// from column lo of the plane.
+struct Packed {
+  const float* x;
+  int64_t len, lo;
+};
+
 template <class I>
-void run_phase(const Task& t, const PhaseView& P) {
+void run_phase(const Task& t, const PhaseView& P, int64_t g0, int64_t g1, const Packed* packed) {
   constexpr int VL = I::VL;
   const Geometry& G = *t.geo;
   Scratch& S = *t.scratch;
@@ -262,12 +269,12 @@ void run_phase(const Task& t, const PhaseView& P) {
     int64_t xoff[8];
     int32_t nseg[8];
     for (int v = 0; v < nv; ++v) {
-      xoff[v] = v < real ? d.xoff[k0 + v] : 0;
+      xoff[v] = v < real ? d.xoff[k0 + v] - (packed ? packed->lo : 0) : 0;
       nseg[v] = v < real ? d.nseg[k0 + v] : 0;
     }
     tap_masks<I>(P, d, k0, real, nv, S.tmask, S.tflag);
     MicroArgs a;
-    a.hw = hw;
+    a.hw = packed ? packed->len : hw;
     a.cig = G.cig;
     a.cb = G.cb;
     a.ntaps = ntaps;
@@ -275,23 +282,26 @@ void run_phase(const Task& t, const PhaseView& P) {
     a.xoff = xoff;
     a.tmask = S.tmask;
     a.tflag = S.tflag;
-    a.ohw = ohw;
     a.sw = G.sw;
     a.nseg = nseg;
     a.seg = d.seg + k0 * (VL + 1);
-    for (int64_t g = t.g0; g < t.g1; ++g) {
-      a.x = t.x + (t.n * G.c_in + g * G.cig) * hw;
-      float* yg = t.y + (t.n * G.c_out + g * G.cog) * ohw;
-      const float* wg = P.wpack + g * G.cog * P.k;
-      const float* bg = t.bias ? t.bias + g * G.cog : nullptr;
-      for (int64_t co = t.co0; co < t.co1; co += G.mr) {
-        const int mr = t.co1 - co < G.mr ? int(t.co1 - co) : G.mr;
+    for (int64_t g = g0; g < g1; ++g) {
+      a.x = packed ? packed->x : t.x + (t.n * G.c_in + g * G.cig) * hw;
+      const int64_t rows = G.cog * P.m;
+      a.y = t.y + (t.n * G.c_out + g * G.cog) * ohw;
+      const float* wg = P.wpack + g * rows * P.k;
+      const float* bg = P.brow ? P.brow + g * rows : nullptr;
+      // The task's rows, in micro-blocks of mr from its first (plan.cpp
+      // packs the weights in the same blocks).
+      const int64_t r0 = t.co0 * P.m, r1 = t.co1 * P.m;
+      for (int64_t r = r0; r < r1; r += P.mr) {
+        const int mr = r1 - r < P.mr ? int(r1 - r) : P.mr;
         // Prefetch inputs only on the first pass over them; the later
         // micro-blocks find them in L1/L2.
-        a.ahead = co == t.co0 ? G.ahead * hw : 0;
-        a.w = wg + co * P.k;
-        a.bias = bg ? bg + co : nullptr;
-        a.y = yg + co * ohw;
+        a.ahead = r == r0 && !packed ? G.ahead * hw : 0;
+        a.w = wg + r * P.k;
+        a.bias = bg ? bg + r : nullptr;
+        a.yrow = P.yrow + r;
         dispatch_impl<I>(nv, mr, a);
       }
     }
@@ -300,7 +310,41 @@ void run_phase(const Task& t, const PhaseView& P) {
 
 template <class I>
 void run_task_impl(const Task& t) {
-  for (int32_t q = 0; q < t.nphases; ++q) run_phase<I>(t, t.phases[q]);
+  const Geometry& G = *t.geo;
+  if (!G.pack) {
+    for (int32_t q = 0; q < t.nphases; ++q) run_phase<I>(t, t.phases[q], t.g0, t.g1, nullptr);
+    return;
+  }
+  // Packing the input (plan.cpp chooses it for large planes): the part of
+  // each channel plane the task's vectors read, [lo, hi), copied into one
+  // block, so the reduction over channels walks one compact block in L2
+  // instead of a line from each of C_in/groups planes a page or more apart,
+  // which neither the TLB nor the prefetchers follow.
+  constexpr int VL = I::VL;
+  const int64_t hw = G.h_in * G.w_in;
+  int64_t lo = hw, hi = 0;
+  for (int32_t q = 0; q < t.nphases; ++q) {
+    const PhaseView& P = t.phases[q];
+    const int64_t v0 = t.b * G.vb, v1 = v0 + G.vb < P.nvec ? v0 + G.vb : P.nvec;
+    if (v0 >= v1) continue;
+    int64_t a, b;
+    input_span(P, v0, v1, VL, G.w_in, a, b);
+    lo = a < lo ? a : lo;
+    hi = b > hi ? b : hi;
+  }
+  lo = lo > 0 ? lo : 0;
+  hi = hi < hw ? hi : hw;
+  if (lo >= hi) return;
+  const int64_t len = hi - lo;
+  const Packed packed{t.scratch->xpack, len, lo};
+  for (int64_t g = t.g0; g < t.g1; ++g) {
+    const float* src = t.x + (t.n * G.c_in + g * G.cig) * hw + lo;
+    for (int64_t ci = 0; ci < G.cig; ++ci, src += hw) {
+      float* dst = t.scratch->xpack + ci * len;
+      for (int64_t e = 0; e < len; ++e) dst[e] = src[e];
+    }
+    for (int32_t q = 0; q < t.nphases; ++q) run_phase<I>(t, t.phases[q], g, g + 1, &packed);
+  }
 }
 
 // ------------------------------------------------------------ 1x1 input

@@ -95,9 +95,15 @@ bool is_1x1(const Problem& p) {
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 int64_t round_up(int64_t a, int64_t b) { return ceil_div(a, b) * b; }
 
+// A phase, or phases fused (kernel.h, PhaseView): the taps' input offsets
+// and positions they share, and per member its kernel taps and output offset.
 struct Phase {
   PhaseView view{};
-  std::vector<int64_t> kh, kw, offh, offw, toff;
+  std::vector<int64_t> offh, offw, toff;
+  std::vector<std::vector<int64_t>> kh, kw;  // per member, in the order of offh and offw
+  std::vector<int64_t> moff;                 // per member: qh * W_out + qw
+  std::vector<int64_t> yrow;
+  std::vector<float> brow;
   bool pitch = false;
   int64_t wpack_offset = 0;
 };
@@ -168,6 +174,7 @@ struct PlanImpl {
     std::vector<int32_t> nseg;
     std::vector<Segment> seg;
     std::vector<uint8_t> tflag;
+    std::vector<float> xpack;
     Scratch view{};
   };
   std::vector<ThreadScratch> scratch;
@@ -424,15 +431,19 @@ std::string Plan::describe() const {
     return std::string(isa_name(P.isa)) + ", " + std::to_string(P.threads) + " threads, 1x1-input GEMM, tile " +
            std::to_string(P.gemm_task.mr) + "x" + std::to_string(P.gemm_task.nv) + ", " + std::to_string(P.tasks) +
            " tasks";
+  int64_t members = 0;
+  for (const Phase& ph : P.phases) members += ph.view.m;
   std::string s = std::string(isa_name(P.isa)) + ", " + std::to_string(P.threads) + " threads, " +
-                  std::to_string(P.phases.size()) + " phases, " + std::to_string(P.tasks) + " tasks";
-  if (!P.phases.empty()) {
-    const PhaseView& v = P.phases[0].view;
-    s += "; tile " + std::to_string(P.geo.mr) + "x" + std::to_string(P.geo.nv) + ", per task " +
-         std::to_string(P.gb) + " groups x " + std::to_string(P.mb) + " channels x " +
-         std::to_string(P.geo.vb) + " vectors per phase; phase 0: " + std::to_string(v.nth) + "x" +
-         std::to_string(v.ntw) + " taps, " + (P.phases[0].pitch ? "pitch" : "row") + " mode";
+                  std::to_string(members) + " phases in " + std::to_string(P.phases.size()) + " groups, " +
+                  std::to_string(P.tasks) + " tasks; per task " + std::to_string(P.gb) + " groups x " +
+                  std::to_string(P.mb) + " channels x " + std::to_string(P.geo.vb) + " vectors per phase";
+  for (size_t q = 0; q < P.phases.size(); ++q) {
+    const PhaseView& v = P.phases[q].view;
+    s += "; phase group " + std::to_string(q) + ": " + std::to_string(v.m) + " fused, " + std::to_string(v.nth) +
+         "x" + std::to_string(v.ntw) + " taps, tile " + std::to_string(v.mr) + "x" + std::to_string(P.geo.nv) +
+         ", " + (P.phases[q].pitch ? "pitch" : "row") + " mode";
   }
+  if (P.geo.pack) s += "; input packed per task";
   return s;
 }
 
@@ -486,22 +497,43 @@ Result<Plan> make_plan(const Problem& p, const float* w, const float* bias, cons
     return plan;
   }
 
-  // The phases that have outputs, row phase major.
+  // The phases that have outputs, row phase major; a phase whose taps read
+  // the same input offsets over the same positions as an earlier one joins
+  // it as a member (kernel.h, PhaseView).
   for (int64_t qh = 0; qh < std::min(G.sh, G.h_out); ++qh)
     for (int64_t qw = 0; qw < std::min(G.sw, G.w_out); ++qw) {
+      const int64_t hq = ceil_div(G.h_out - qh, G.sh), wq = ceil_div(G.w_out - qw, G.sw);
+      std::vector<int64_t> kh, kw, offh, offw;
+      axis_taps(qh, hq, G.h_in, G.sh, p.padding.h, p.dilation.h, p.kernel.h, kh, offh);
+      axis_taps(qw, wq, G.w_in, G.sw, p.padding.w, p.dilation.w, p.kernel.w, kw, offw);
+      auto same = [&](const Phase& f) {
+        return f.view.hq == hq && f.view.wq == wq && f.offh == offh && f.offw == offw;
+      };
+      auto found = std::find_if(P.phases.begin(), P.phases.end(), same);
+      if (found != P.phases.end()) {
+        found->kh.push_back(kh);
+        found->kw.push_back(kw);
+        found->moff.push_back(qh * G.w_out + qw);
+        ++found->view.m;
+        continue;
+      }
       Phase ph;
       PhaseView& v = ph.view;
-      v.qh = qh;
-      v.qw = qw;
-      v.hq = ceil_div(G.h_out - qh, G.sh);
-      v.wq = ceil_div(G.w_out - qw, G.sw);
-      axis_taps(qh, v.hq, G.h_in, G.sh, p.padding.h, p.dilation.h, p.kernel.h, ph.kh, ph.offh);
-      axis_taps(qw, v.wq, G.w_in, G.sw, p.padding.w, p.dilation.w, p.kernel.w, ph.kw, ph.offw);
-      v.nth = int32_t(ph.kh.size());
-      v.ntw = int32_t(ph.kw.size());
+      v.hq = hq;
+      v.wq = wq;
+      v.m = 1;
+      ph.kh.push_back(kh);
+      ph.kw.push_back(kw);
+      ph.moff.push_back(qh * G.w_out + qw);
+      ph.offh = offh;
+      ph.offw = offw;
+      v.nth = int32_t(offh.size());
+      v.ntw = int32_t(offw.size());
       for (int64_t oh : ph.offh)
         for (int64_t ow : ph.offw) ph.toff.push_back(oh * G.w_in + ow);
       const int64_t taps = int64_t(ph.toff.size());
+      v.tmin = taps ? *std::min_element(ph.toff.begin(), ph.toff.end()) : 0;
+      v.tmax = taps ? *std::max_element(ph.toff.begin(), ph.toff.end()) : 0;
       v.k = G.cig * taps;
 
       // Positions: "pitch" mode numbers them with the input's row pitch, so
@@ -518,29 +550,43 @@ Result<Plan> make_plan(const Problem& p, const float* w, const float* bias, cons
       P.phases.push_back(std::move(ph));
     }
 
-  // Register tile, one for all phases: the cheapest mr x nv over the
-  // phases' channels and vectors, counting the partial last blocks.
+  // Register tile: nv vectors for all phases (their vectors are described
+  // together), and per phase the mr rows that make the cheapest tile over
+  // its rows and vectors, counting the partial last block.
   {
+    auto phase_cost = [&](const PhaseView& v, int mr, int nv) {
+      const int64_t rows = G.cog * v.m, full = rows / mr, rest = rows % mr;
+      return double(ceil_div(v.nvec, nv)) * double(std::max<int64_t>(v.k, 1)) *
+             (double(full) * step_cycles(mr, nv, it.fpc) + (rest ? step_cycles(int(rest), nv, it.fpc) : 0.0));
+    };
     double best = std::numeric_limits<double>::infinity();
     for (int nv : kNvChoices) {
       const int max_mr = std::min(kMaxMr, it.max_acc / nv);
-      for (int mr = 1; mr <= max_mr; ++mr) {
-        const int64_t full = G.cog / mr, rest = G.cog % mr;
-        double cost = 0;
-        for (const Phase& ph : P.phases)
-          cost += double(ceil_div(ph.view.nvec, nv)) * double(std::max<int64_t>(ph.view.k, 1)) *
-                  (double(full) * step_cycles(mr, nv, it.fpc) + (rest ? step_cycles(int(rest), nv, it.fpc) : 0.0));
-        if (cost < best) {
-          best = cost;
-          G.mr = mr;
-          G.nv = nv;
-        }
+      double cost = 0;
+      for (const Phase& ph : P.phases) {
+        double phase_best = std::numeric_limits<double>::infinity();
+        for (int mr = 1; mr <= max_mr; ++mr) phase_best = std::min(phase_best, phase_cost(ph.view, mr, nv));
+        cost += phase_best;
+      }
+      if (cost < best) {
+        best = cost;
+        G.nv = nv;
       }
     }
+    const int max_mr = std::min(kMaxMr, it.max_acc / G.nv);
+    for (Phase& ph : P.phases) {
+      double phase_best = std::numeric_limits<double>::infinity();
+      for (int mr = 1; mr <= max_mr; ++mr)
+        if (const double c = phase_cost(ph.view, mr, G.nv); c < phase_best) {
+          phase_best = c;
+          ph.view.mr = mr;
+        }
+    }
   }
+  int32_t mr0 = P.phases.empty() ? 1 : P.phases[0].view.mr;
   // Inputs are prefetched a fixed time ahead (DRAM latency and then some),
   // so fewer channels ahead the more work a reduction step does.
-  G.ahead = std::clamp<int64_t>(600 / (int64_t(G.mr) * G.nv), 4, 64);
+  G.ahead = std::clamp<int64_t>(600 / (int64_t(mr0) * G.nv), 4, 64);
   // Chunks of input channels whose rows all taps reuse from L1 (the same for
   // every ISA and tile: it fixes the summation order).
   G.cb = std::min<int64_t>(G.cig, 32);
@@ -549,18 +595,23 @@ Result<Plan> make_plan(const Problem& p, const float* w, const float* bias, cons
   // (its packed weights, of all phases, about 768 KiB at most, stay in L2),
   // vb vectors of every phase (about 2^20 lane-FMAs of work), and for small
   // groups several groups that share the description of the vectors.
-  int64_t k_all = 0, max_nvec = 1;
+  int64_t k_all = 0, max_nvec = 1;  // k_all: weights per output channel
+  bool one_tile = true;              // every phase has the same m and mr
   for (const Phase& ph : P.phases) {
-    k_all += ph.view.k;
+    k_all += ph.view.k * ph.view.m;
     max_nvec = std::max(max_nvec, ph.view.nvec);
+    one_tile = one_tile && ph.view.m == P.phases[0].view.m && ph.view.mr == mr0;
   }
   k_all = std::max<int64_t>(k_all, 1);
   {
     const int64_t vl = it.vl;
-    const int64_t blocks = std::max<int64_t>(1, (int64_t(3) << 16) / (k_all * G.mr));
-    P.mb = std::min(blocks * G.mr, round_up(G.cog, G.mr));
+    // Channel blocks whose rows are whole micro-blocks where one tile serves
+    // every phase (mb * m a multiple of mr).
+    const int64_t unit = one_tile ? mr0 / std::gcd<int64_t>(mr0, P.phases[0].view.m) : 1;
+    const int64_t blocks = std::max<int64_t>(1, (int64_t(3) << 16) / (k_all * unit));
+    P.mb = std::min(blocks * unit, round_up(G.cog, unit));
     P.ncb = ceil_div(G.cog, P.mb);
-    P.mb = round_up(ceil_div(G.cog, P.ncb), G.mr);  // blocks of equal size
+    P.mb = round_up(ceil_div(G.cog, P.ncb), unit);  // blocks of equal size
     P.ncb = ceil_div(G.cog, P.mb);
     const int64_t per_vector = std::min(P.mb, G.cog) * k_all * vl;
     G.vb = round_up(std::max<int64_t>(1, (int64_t(1) << 20) / per_vector), G.nv);
@@ -582,31 +633,64 @@ Result<Plan> make_plan(const Problem& p, const float* w, const float* bias, cons
     }
     P.tasks = P.ngb * P.ncb * p.n * P.nvb;
   }
+  // Input packing (kernel_impl.h, run_task_impl) for planes of 4 KiB or more
+  // read by a reduction over 8 channels or more, when each element copied
+  // then serves 64 FMAs or more (a task's channels times taps; measured: 3
+  // to 7% faster on the U-Net and CycleGAN layers, slower below that) and a
+  // task's part of all its planes is at most 4 MiB: the longest part any
+  // task reads.
+  int64_t pack_len = 0;
+  if (G.h_in * G.w_in >= 1024 && G.cig >= 8 && std::min(P.mb, G.cog) * k_all / G.cig >= 64) {
+    for (int64_t b = 0; b < P.nvb; ++b) {
+      int64_t lo = G.h_in * G.w_in, hi = 0;
+      for (const Phase& ph : P.phases) {
+        const PhaseView& v = ph.view;
+        const int64_t v0 = b * G.vb, v1 = std::min(v0 + G.vb, v.nvec);
+        if (v0 >= v1) continue;
+        int64_t a, c;
+        input_span(v, v0, v1, it.vl, G.w_in, a, c);
+        lo = std::min(lo, a);
+        hi = std::max(hi, c);
+      }
+      pack_len = std::max(pack_len, std::min(hi, G.h_in * G.w_in) - std::max<int64_t>(lo, 0));
+    }
+  }
+  G.pack = pack_len > 0 && G.cig * pack_len <= (int64_t(1) << 20);
 
-  // Pack the weights: per phase, group and micro-block of mr output channels
-  // (the last one shorter), [chunk][tap][input channel][mr], the order the
-  // micro-kernel reads them in, so its weight stream is sequential.
+  // Pack the weights: per phase, group, channel block and micro-block of mr
+  // rows from the block's first (the last one shorter; the blocks a run's
+  // tasks take), [chunk][tap][input channel][row], the order the
+  // micro-kernel reads them in, so its weight stream is sequential. Row R
+  // is output channel R / m of member R % m; its rows start at R * k.
   int64_t total = 0;
   for (Phase& ph : P.phases) {
     ph.wpack_offset = total;
-    total += p.groups * G.cog * ph.view.k;
+    total += p.groups * G.cog * ph.view.m * ph.view.k;
   }
   P.wpack.resize(size_t(total));
   const int64_t kH = p.kernel.h, kW = p.kernel.w;
   for (Phase& ph : P.phases) {
-    const PhaseView& v = ph.view;
+    PhaseView& v = ph.view;
+    const int64_t rows = G.cog * v.m;
     float* dst = P.wpack.data() + ph.wpack_offset;
     for (int64_t g = 0; g < p.groups; ++g)
-      for (int64_t co0 = 0; co0 < G.cog; co0 += G.mr) {
-        const int64_t mr = std::min<int64_t>(G.mr, G.cog - co0);
-        for (int64_t c0 = 0; c0 < G.cig; c0 += G.cb)
-          for (int64_t th = 0; th < v.nth; ++th)
-            for (int64_t tw = 0; tw < v.ntw; ++tw)
-              for (int64_t ci = c0; ci < std::min(G.cig, c0 + G.cb); ++ci)
-                for (int64_t r = 0; r < mr; ++r)
-                  *dst++ = w[(((g * G.cig + ci) * G.cog + co0 + r) * kH + ph.kh[size_t(th)]) * kW +
-                             ph.kw[size_t(tw)]];
-      }
+      for (int64_t b0 = 0; b0 < rows; b0 += P.mb * v.m)
+        for (int64_t r0 = b0; r0 < std::min(rows, b0 + P.mb * v.m); r0 += v.mr) {
+          const int64_t mr = std::min({int64_t(v.mr), rows - r0, b0 + P.mb * v.m - r0});
+          for (int64_t c0 = 0; c0 < G.cig; c0 += G.cb)
+            for (int64_t th = 0; th < v.nth; ++th)
+              for (int64_t tw = 0; tw < v.ntw; ++tw)
+                for (int64_t ci = c0; ci < std::min(G.cig, c0 + G.cb); ++ci)
+                  for (int64_t r = r0; r < r0 + mr; ++r) {
+                    const size_t m = size_t(r % v.m);
+                    *dst++ = w[(((g * G.cig + ci) * G.cog + r / v.m) * kH + ph.kh[m][size_t(th)]) * kW +
+                               ph.kw[m][size_t(tw)]];
+                  }
+        }
+    for (int64_t r = 0; r < rows; ++r) ph.yrow.push_back(r / v.m * G.h_out * G.w_out + ph.moff[size_t(r % v.m)]);
+    if (p.bias)
+      for (int64_t g = 0; g < p.groups; ++g)
+        for (int64_t r = 0; r < rows; ++r) ph.brow.push_back(P.bias[size_t(g * G.cog + r / v.m)]);
   }
 
   int64_t max_nth = 1, max_ntw = 1;
@@ -616,6 +700,8 @@ Result<Plan> make_plan(const Problem& p, const float* w, const float* bias, cons
     v.offw = ph.offw.data();
     v.toff = ph.toff.data();
     v.wpack = P.wpack.data() + ph.wpack_offset;
+    v.yrow = ph.yrow.data();
+    v.brow = p.bias ? ph.brow.data() : nullptr;
     P.views.push_back(v);
     max_nth = std::max<int64_t>(max_nth, v.nth);
     max_ntw = std::max<int64_t>(max_ntw, v.ntw);
@@ -627,6 +713,7 @@ Result<Plan> make_plan(const Problem& p, const float* w, const float* bias, cons
 
   P.scratch.resize(size_t(P.threads));
   for (PlanImpl::ThreadScratch& s : P.scratch) {
+    if (G.pack) s.xpack.resize(size_t(G.cig * pack_len));
     s.xoff.resize(size_t(max_vb));
     s.rowm.resize(size_t(max_vb * max_nth));
     s.colm.resize(size_t(max_vb * max_ntw));
@@ -635,7 +722,7 @@ Result<Plan> make_plan(const Problem& p, const float* w, const float* bias, cons
     s.tmask.resize(size_t(max_tmask));
     s.tflag.resize(size_t(max_taps));
     s.view = Scratch{s.xoff.data(), s.rowm.data(), s.colm.data(), s.nseg.data(),
-                     s.seg.data(), s.tmask.data(), s.tflag.data()};
+                     s.seg.data(), s.tmask.data(), s.tflag.data(), s.xpack.data()};
   }
   make_pool(P);
 
@@ -647,7 +734,6 @@ void run(Plan& plan, const float* x, float* y) {
   PlanImpl& P = *plan.impl_;
   if (P.tasks == 0) return;
   const Problem& p = P.problem;
-  const float* bias = p.bias ? P.bias.data() : nullptr;
   if (P.gemm) {
     auto gemm_body = [&](int64_t index, int) {
       GemmTask t = P.gemm_task;
@@ -707,7 +793,6 @@ void run(Plan& plan, const float* x, float* y) {
     t.g1 = std::min(t.g0 + P.gb, p.groups);
     t.co0 = cb * P.mb;
     t.co1 = std::min(t.co0 + P.mb, P.geo.cog);
-    t.bias = bias;
     t.x = x;
     t.y = y;
     t.scratch = &P.scratch[size_t(thread)].view;

@@ -126,6 +126,10 @@ const char* const kProblems[] = {
     "mb1ic3ih4iw3oc2kh2kw3sh5sw4ph1",
     "mb1ic2ih1iw40oc2kh1kw21sw10pw10opw9",
     "mb1ic3ih7iw2oc4kh9kw2sh3sw1ph4pw0oph2opw0",
+    // fused phases (one output channel, stride 10: 9 phases share offsets),
+    // the input packed per task (planes of 4 KiB and more, many channels)
+    "mb1ic24ih1iw40oc1kh1kw21sw10pw10opw9",
+    "mb1ic16ih33iw40oc64kh3sh2ph1",
     // the 1x1-input GEMM path, with a column tail
     "mb5ic7ih1oc9kh4kw3",
     "mb11ic6ih1oc20kh3g2nobias",
@@ -290,6 +294,8 @@ TEST(CpuPlan, ChoosesThePathFromTheShape) {
       {"mb1ic2ih9iw40oc2kh6kw9ph2pw4g2nobias", "one input channel per group"},
       {"mb1ic3ih7iw19oc12kh4sh2ph1oph1g3", "one input channel per group"},
       {"mb1ic2ih5oc10kh4sh2ph1g2", "phases"},  // multiplier 5: the register tile
+      {"mb1ic24ih1iw40oc1kh1kw21sw10pw10opw9", "phase group 1: 9 fused"},
+      {"mb1ic16ih33iw40oc64kh3sh2ph1", "input packed"},
       {"mb1ic16ih8oc16kh4sh2ph1", "phases"},
       {"mb4ic16ih1oc8kh4", "1x1-input GEMM"},
   };
