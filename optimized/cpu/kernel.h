@@ -171,6 +171,39 @@ struct DwTask {
 };
 inline constexpr int kDwMaxRowTaps = 64;
 
+// Small planes (the phases of a 4x4 or 8x8 input) waste the lanes of
+// position vectors on taps that fall outside the input, up to a quarter of
+// them. There the lanes run over output rows (channels, PhaseView rows)
+// instead: for one phase, the positions that take the same taps form a
+// class, and the class's positions of every image are the columns of a GEMM
+// y[row, column] = sum over (chunk, tap, channel) of W[tap, channel, row] *
+// X[(chunk, tap, channel), column], K running over the class's taps only.
+// X is gathered per tile of nr columns (im2col of the tile, in the order
+// the micro-kernel reads it); every element gets the same FMAs in the same
+// order as in the position-vector kernel, so both give the same bits.
+struct CvTask {
+  const float* x;
+  float* y;
+  const float* w;        // the phase's weights for the group: [row block][tap][channel][nv * VL], 0 past the rows
+  const float* bias;     // the group's row biases, rpad of them, or null
+  int64_t ptaps;         // the phase's taps
+  const int64_t* yrow;   // per row: output offset (PhaseView::yrow)
+  const int64_t* toff;   // the phase's taps: input offsets
+  const int32_t* taps;   // the class's taps, ascending
+  int32_t ntaps;
+  const int64_t* xpos;   // per class position: input offset j*W_in + i
+  const int64_t* ypos;   // per class position: output offset sh*j*W_out + sw*i
+  int64_t npos;
+  int64_t rows, rpad, cig, cb, hw, ohw;  // rpad: rows rounded up to nv * VL
+  int64_t xstride, ystride;  // per image: C_in*hw, C_out*ohw
+  int64_t xg, yg;            // the group's first channel: g*cig*hw, g*cog*ohw
+  int64_t c0, c1;            // columns [c0, c1) of n*npos + position
+  int32_t nr, nv;
+  float* xtile;              // per thread: K x (c1 - c0 rounded up to nr)
+};
+inline constexpr int kCvMaxNr = 12;
+inline constexpr int kCvMaxColumns = 8 * kCvMaxNr;  // per task
+
 // The largest accumulator tile (mr * nv) of each ISA's micro-kernels, and the
 // vector counts they come in; every mr from 1 to min(24, max_acc / nv) exists.
 inline constexpr int kNvChoices[] = {1, 2, 3, 4, 6, 8};
@@ -183,6 +216,9 @@ void run_gemm_task_avx512(const GemmTask& t);
 void run_gemm_task_avx2(const GemmTask& t);
 void run_gemm_task_scalar(const GemmTask& t);
 void run_dw_task_avx512(const DwTask& t);
+void run_cv_task_avx512(const CvTask& t);
+void run_cv_task_avx2(const CvTask& t);
+void run_cv_task_scalar(const CvTask& t);
 void run_dw_task_avx2(const DwTask& t);
 void run_dw_task_scalar(const DwTask& t);
 

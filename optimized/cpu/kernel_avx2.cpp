@@ -76,12 +76,14 @@ struct Avx2 {
 
 #include "optimized/cpu/kernel_impl.h"
 #include "optimized/cpu/kernel_depthwise_impl.h"
+#include "optimized/cpu/kernel_channels_impl.h"
 
 }  // namespace
 
 void run_task_avx2(const Task& t) { run_task_impl<Avx2>(t); }
 void run_gemm_task_avx2(const GemmTask& t) { run_gemm_task_impl<Avx2>(t); }
 void run_dw_task_avx2(const DwTask& t) { run_dw_task_impl<Avx2>(t); }
+void run_cv_task_avx2(const CvTask& t) { run_cv_task_impl<Avx2>(t); }
 
 }  // namespace convt::cpu::detail
 

@@ -113,12 +113,14 @@ struct Avx512 {
 
 #include "optimized/cpu/kernel_impl.h"
 #include "optimized/cpu/kernel_depthwise_impl.h"
+#include "optimized/cpu/kernel_channels_impl.h"
 
 }  // namespace
 
 void run_task_avx512(const Task& t) { run_task_impl<Avx512>(t); }
 void run_gemm_task_avx512(const GemmTask& t) { run_gemm_task_impl<Avx512>(t); }
 void run_dw_task_avx512(const DwTask& t) { run_dw_task_impl<Avx512>(t); }
+void run_cv_task_avx512(const CvTask& t) { run_cv_task_impl<Avx512>(t); }
 
 }  // namespace convt::cpu::detail
 

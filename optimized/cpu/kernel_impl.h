@@ -334,7 +334,7 @@ void run_task_impl(const Task& t) {
   }
   lo = lo > 0 ? lo : 0;
   hi = hi < hw ? hi : hw;
-  if (lo >= hi) return;
+  if (hi < lo) hi = lo;  // nothing in the input: every tap is masked off, the bias is still written
   const int64_t len = hi - lo;
   const Packed packed{t.scratch->xpack, len, lo};
   for (int64_t g = t.g0; g < t.g1; ++g) {

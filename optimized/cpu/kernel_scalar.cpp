@@ -41,11 +41,13 @@ struct Scalar {
 
 #include "optimized/cpu/kernel_impl.h"
 #include "optimized/cpu/kernel_depthwise_impl.h"
+#include "optimized/cpu/kernel_channels_impl.h"
 
 }  // namespace
 
 void run_task_scalar(const Task& t) { run_task_impl<Scalar>(t); }
 void run_gemm_task_scalar(const GemmTask& t) { run_gemm_task_impl<Scalar>(t); }
 void run_dw_task_scalar(const DwTask& t) { run_dw_task_impl<Scalar>(t); }
+void run_cv_task_scalar(const CvTask& t) { run_cv_task_impl<Scalar>(t); }
 
 }  // namespace convt::cpu::detail
