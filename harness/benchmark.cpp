@@ -123,15 +123,18 @@ BenchmarkSet::BenchmarkSet(BenchmarkPlan plan) : session_(std::make_unique<Sessi
   Session& session = *session_;
   session.plan = std::move(plan);
   session.counted.assign(session.plan.backends.size() * session.plan.problems.size(), false);
-  size_t index = 0;
-  for (const std::string& backend : session.plan.backends)
-    for (const Problem& p : session.plan.problems) {
-      benchmark::RegisterBenchmark(benchmark_name(backend, p).c_str(),
+  // Problem by problem, each problem's backends one after the other: the
+  // times compared are taken close together, which matters on a machine
+  // whose speed drifts (shared hosts).
+  const size_t problems = session.plan.problems.size();
+  for (size_t pi = 0; pi < problems; ++pi)
+    for (size_t bi = 0; bi < session.plan.backends.size(); ++bi) {
+      const size_t index = bi * problems + pi;
+      benchmark::RegisterBenchmark(benchmark_name(session.plan.backends[bi], session.plan.problems[pi]).c_str(),
                                    [&session, index](benchmark::State& state) { run_benchmark(state, session, index); })
           ->UseRealTime()             // the backend's threads work while this one waits
           ->MeasureProcessCPUTime()   // cpu_time: all threads of the process
           ->Unit(benchmark::kMicrosecond);
-      ++index;
     }
 }
 

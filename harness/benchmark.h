@@ -44,8 +44,9 @@ struct BenchmarkPlan {
 };
 
 // The registered benchmarks of a plan and what their runs met. Registers one
-// Google Benchmark per backend x problem (in that order) on construction;
-// run them with benchmark::RunSpecifiedBenchmarks() while this lives; the
+// Google Benchmark per problem x backend (problem by problem, so that the
+// backends compared run close together) on construction; run them with
+// benchmark::RunSpecifiedBenchmarks() while this lives; the
 // destructor unregisters them (benchmark::ClearRegisteredBenchmarks).
 // A benchmark's data and prepared backend are made on its first call and
 // kept until another benchmark's first call, so that only one problem's
