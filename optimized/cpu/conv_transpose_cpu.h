@@ -9,20 +9,26 @@
 //   Result<cpu::Plan> plan = cpu::make_plan(problem, w, bias, {.threads = 2});
 //   cpu::run(*plan, x, y);
 //
-// The method (each piece is described where it is implemented):
+// The method (each piece is described where it is implemented, kernel.h):
 //   - stride-phase decomposition (kernel.h, plan.cpp): the strided transposed
 //     convolution splits into stride_h * stride_w dense stride-1 problems,
 //     one per output phase (oh mod stride_h, ow mod stride_w), each with only
 //     the kernel taps that land on that phase; no product with an inserted
 //     zero is computed, every output element is written exactly once with
-//     the bias fused, and there is no column buffer;
-//   - per phase an implicit GEMM: C[co, position] = sum over (ci, tap) of
-//     W[co, ci, tap] * X[ci, position + tap offset], register-blocked as MR
-//     output channels x NV vectors of output positions, with the weights
-//     packed at plan time in the order the micro-kernel reads them;
-//   - AVX-512 or AVX2 chosen at run time from the CPU's features (or forced,
-//     see Isa), with masked lanes at every border, so out-of-range taps are
+//     the bias fused, and there is no column buffer; phases that read the
+//     same input offsets share one register tile;
+//   - per phase an implicit GEMM: C[row, position] = sum over (ci, tap) of
+//     W[row, ci, tap] * X[ci, position + tap offset], register-blocked as
+//     rows (output channels of the fused phases) x vectors of positions,
+//     with the weights packed at plan time in the order the micro-kernel
+//     reads them; masked lanes at every border, so out-of-range taps are
 //     skipped (never multiplied by a padding zero: 0 * Inf would be NaN);
+//   - three shapes get their own method: 4x4-and-smaller phases with several
+//     images put output channels on the lanes (no border lane is wasted),
+//     one input channel per group is computed row by row in output order,
+//     and 1x1 inputs are one plain GEMM;
+//   - AVX-512 or AVX2 chosen at run time from the CPU's features (or forced,
+//     see Isa);
 //   - threads split only independent output tiles; every blocking parameter
 //     and the summation order of every element come from the shape alone,
 //     so the output is bitwise identical for any thread count, from run to

@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+"""bench_summary.py - the issue-4 targets, read off a `convt bench` report.
+
+Reads the Google Benchmark JSON that `convt bench --report` writes (and,
+optionally, the one tools/bench_pytorch.py writes for the same problems) and
+prints a Markdown table, one row per problem: convt's `cpu` backend in
+GFLOP/s and percent of the measured peak, the faster of `onednn` and
+`onednn-nchw`, and the speedups of `cpu` over it and over PyTorch. Times are
+the median of the repetitions (real time) when the report has them.
+
+Below the table: the geometric mean of the speedups over oneDNN, the
+problems below 1.0x, and the large-channel layers (C_in/groups >= 128 and
+C_out/groups >= 64) against 70% of the peak.
+
+    tools/bench_summary.py reports/cpu_real_shapes.json \\
+        --pytorch reports/pytorch_real_shapes.json --config configs/real_shapes.json
+
+Exit codes: 0 success, 2 bad input (one line on stderr).
+"""
+import argparse
+import json
+import math
+import re
+import sys
+
+PEERS = ("onednn", "onednn-nchw")
+FIELDS = re.compile(r"mb(\d+)ic(\d+)ih(\d+)iw(\d+)oc(\d+)kh(\d+)kw(\d+).*?g(\d+)")
+
+
+class BadInput(Exception):
+    pass
+
+
+def load(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError) as e:
+        raise BadInput(f"{path}: {e}")
+
+
+def times(report, path):
+    """{(backend, descriptor): (real time in us, GFLOP/s, peak%)}, medians when repeated."""
+    out = {}
+    for b in report.get("benchmarks", []):
+        if b.get("error_occurred"):
+            continue
+        repeated = b.get("repetitions", 1) > 1
+        if repeated and b.get("aggregate_name") != "median":
+            continue
+        if not repeated and b.get("run_type") == "aggregate":
+            continue
+        name = b.get("run_name", b["name"])
+        if "/" not in name:
+            raise BadInput(f"{path}: benchmark {name!r} is not named <backend>/<descriptor>")
+        backend, descriptor = name.split("/", 1)
+        scale = {"ns": 1e-3, "us": 1.0, "ms": 1e3, "s": 1e6}[b.get("time_unit", "ns")]
+        out[(backend, descriptor)] = (b["real_time"] * scale, b.get("GFLOP/s", 0.0), b.get("peak%", 0.0))
+    return out
+
+
+def names(config_paths):
+    """{canonical descriptor: problem name} from suite files, matched by field values."""
+    found = {}
+    for path in config_paths:
+        for p in load(path).get("problems", []):
+            found[p["descriptor"]] = p.get("name", p["descriptor"])
+    return found
+
+
+def short_name(descriptor, named):
+    for text, name in named.items():
+        if fields(text) == fields(descriptor):
+            return name
+    return descriptor
+
+
+def fields(descriptor):
+    """The problem's values, from a canonical descriptor or a short one (defaults filled)."""
+    values = dict(re.findall(r"([a-z]+)(\d+)", descriptor))
+    values.setdefault("mb", "1")
+    values.setdefault("g", "1")
+    # (convt's descriptor syntax: a width defaults to the height, a height
+    # to 1 for stride and dilation and to 0 for the paddings)
+    for key, default in (("i", None), ("k", None), ("s", "1"), ("p", "0"), ("op", "0"), ("d", "1")):
+        values.setdefault(key + "h", default)
+        values.setdefault(key + "w", values[key + "h"])
+    return tuple(sorted(values.items())), "nobias" in descriptor
+
+
+def large_channels(descriptor):
+    m = FIELDS.search(descriptor)
+    if not m:
+        return False
+    ic, oc, g = int(m.group(2)), int(m.group(5)), int(m.group(8))
+    return ic // g >= 128 and oc // g >= 64
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("report", help="convt bench --report JSON")
+    parser.add_argument("--pytorch", help="tools/bench_pytorch.py JSON for the same problems")
+    parser.add_argument("--config", action="append", default=[], help="suite file(s) naming the problems")
+    args = parser.parse_args()
+    try:
+        convt = load(args.report)
+        t = times(convt, args.report)
+        torch = times(load(args.pytorch), args.pytorch) if args.pytorch else {}
+        named = names(args.config)
+    except BadInput as e:
+        print(f"bench_summary: {e}", file=sys.stderr)
+        return 2
+    descriptors = list(dict.fromkeys(d for (b, d) in t if b == "cpu"))
+    if not descriptors:
+        print(f"bench_summary: {args.report}: no cpu benchmarks", file=sys.stderr)
+        return 2
+    ctx = convt.get("context", {})
+    peak = ctx.get("peak_gflops", "?").split(" ")[0]
+    print(f"Measured {ctx.get('date', '?')} on {ctx.get('cpu_model', '?')} ({ctx.get('num_cpus', '?')} cores), "
+          f"{ctx.get('threads', '?')} threads, peak {peak} GFLOP/s (convt's FMA loop); "
+          "times are medians of the repetitions.\n")
+    print("| layer | cpu GFLOP/s | peak % | cpu µs | best oneDNN µs | vs oneDNN | vs PyTorch |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    logs, below, large = [], [], []
+    for d in descriptors:
+        cpu_us, gflops, peak = t[("cpu", d)]
+        peers = [t[(b, d)][0] for b in PEERS if (b, d) in t]
+        best = min(peers) if peers else None
+        speedup = best / cpu_us if best else None
+        torch_us = torch.get(("pytorch", d), (None,))[0]
+        name = short_name(d, named)
+        if speedup:
+            logs.append(math.log(speedup))
+            if speedup < 1.0:
+                below.append(f"{name} {speedup:.2f}x")
+        if large_channels(d):
+            large.append((name, peak))
+        print(f"| {name} | {gflops:.0f} | {peak:.0f} | {cpu_us:.0f} | "
+              f"{best:.0f} | {speedup:.2f}x | " if best else f"| {name} | {gflops:.0f} | {peak:.0f} | {cpu_us:.0f} | - | - | ",
+              end="")
+        print(f"{torch_us / cpu_us:.1f}x |" if torch_us else "- |")
+    print()
+    if logs:
+        print(f"- geometric mean of the speedups over the faster oneDNN backend: "
+              f"{math.exp(sum(logs) / len(logs)):.2f}x over {len(logs)} layers (target 1.5x)")
+        print(f"- below 1.0x: {len(below)}" + (f" ({', '.join(below)})" if below else "") + " (target none)")
+    if large:
+        ok = [n for n, p in large if p >= 70]
+        print(f"- large-channel layers at 70% of peak or more: {len(ok)} of {len(large)}; "
+              + ", ".join(f"{n} {p:.0f}%" for n, p in large))
+    if torch:
+        slower = [short_name(d, named) for d in descriptors
+                  if ("pytorch", d) in torch and torch[("pytorch", d)][0] <= t[("cpu", d)][0]]
+        print(f"- faster than PyTorch on {len(descriptors) - len(slower)} of {len(descriptors)} layers"
+              + (f"; not on {', '.join(slower)}" if slower else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
