@@ -859,6 +859,19 @@ Result<Plan> make_plan(const Problem& p, const float* w, const float* bias, cons
   return plan;
 }
 
+namespace {
+
+// Every task of a plan, on its pool's threads, or on this one alone.
+template <class Body>
+void run_tasks(PlanImpl& P, const Body& body) {
+  if (P.pool)
+    P.pool->run(P.tasks, body);
+  else
+    for (int64_t i = 0; i < P.tasks; ++i) body(i, 0);
+}
+
+}  // namespace
+
 void run(Plan& plan, const float* x, float* y) {
   PlanImpl& P = *plan.impl_;
   if (P.tasks == 0) return;
@@ -878,10 +891,7 @@ void run(Plan& plan, const float* x, float* y) {
       t.y = y;
       P.run_gemm_task(t);
     };
-    if (P.pool)
-      P.pool->run(P.tasks, gemm_body);
-    else
-      for (int64_t i = 0; i < P.tasks; ++i) gemm_body(i, 0);
+    run_tasks(P, gemm_body);
     return;
   }
   if (P.cv) {
@@ -923,10 +933,7 @@ void run(Plan& plan, const float* x, float* y) {
       t.xtile = P.cv_tiles[size_t(thread)].data();
       P.run_cv_task(t);
     };
-    if (P.pool)
-      P.pool->run(P.tasks, cv_body);
-    else
-      for (int64_t i = 0; i < P.tasks; ++i) cv_body(i, 0);
+    run_tasks(P, cv_body);
     return;
   }
   if (P.dw) {
@@ -946,10 +953,7 @@ void run(Plan& plan, const float* x, float* y) {
       t.oh1 = std::min(t.oh0 + P.dw_rpt, P.geo.h_out);
       P.run_dw_task(t);
     };
-    if (P.pool)
-      P.pool->run(P.tasks, dw_body);
-    else
-      for (int64_t i = 0; i < P.tasks; ++i) dw_body(i, 0);
+    run_tasks(P, dw_body);
     return;
   }
   auto body = [&](int64_t index, int thread) {
@@ -972,10 +976,7 @@ void run(Plan& plan, const float* x, float* y) {
     t.scratch = &P.scratch[size_t(thread)].view;
     P.run_task(t);
   };
-  if (P.pool)
-    P.pool->run(P.tasks, body);
-  else
-    for (int64_t i = 0; i < P.tasks; ++i) body(i, 0);
+  run_tasks(P, body);
 }
 
 }  // namespace convt::cpu
