@@ -17,7 +17,8 @@
 //   store_prefix(p, acc, n)                the first n lanes to p[0..n)
 //   prefetch(p), prefetch_write(p)         hints only (any address)
 
-// The arguments of one micro-kernel call: mr output channels x NV vectors.
+// The arguments of one micro-kernel call: mr rows (output channels of the
+// fused phases, PhaseView) x NV vectors.
 struct MicroArgs {
   const float* w;         // packed weights of the micro-block: [chunk][tap][ci][mr]
   const float* x;         // x at (n, first input channel of the group)

@@ -171,7 +171,8 @@ struct PlanImpl {
   void (*run_dw_task)(const DwTask&) = nullptr;
 
   // Small planes, lanes over output rows instead (plan_channels): one task
-  // per group, phase, position class and tile of nr columns.
+  // per group, position class (of a phase) and block of up to 8 tiles of nr
+  // columns.
   struct CvClass {
     size_t phase;
     std::vector<int32_t> taps;
@@ -179,7 +180,7 @@ struct PlanImpl {
   };
   bool cv = false;
   std::vector<CvClass> cv_classes;
-  std::vector<std::vector<float>> cv_w, cv_bias;    // per phase: [group][tap][channel][rpad], [group][rpad]
+  std::vector<std::vector<float>> cv_w, cv_bias;    // per phase: CvTask::w of each group; [group][rpad]
   std::vector<std::vector<int64_t>> cv_yrow;        // per phase
   std::vector<std::array<int64_t, 4>> cv_tasks;     // group, class, first column, end column
   int32_t cv_nr = 1, cv_nv = 1;
