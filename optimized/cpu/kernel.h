@@ -199,7 +199,6 @@ struct CvTask {
   int64_t xg, yg;            // the group's first channel: g*cig*hw, g*cog*ohw
   int64_t c0, c1;            // columns [c0, c1) of n*npos + position
   int32_t nr, nv;
-  float* xtile;              // per thread: K x (c1 - c0 rounded up to nr)
 };
 inline constexpr int kCvMaxNr = 12;
 inline constexpr int kCvMaxColumns = 8 * kCvMaxNr;  // per task

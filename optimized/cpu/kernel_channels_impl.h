@@ -3,10 +3,10 @@
 // after kernel_impl.h, under the same rules (see there).
 
 // Register-blocked micro-kernel: NR columns x NV vectors of rows; per
-// reduction step it loads NV weight vectors and broadcasts NR gathered
-// inputs (the tile is contiguous: [k][nr]).
+// reduction step it loads NV weight vectors and broadcasts one input of
+// each column, read in place (xc: each column's input at channel 0, tap 0).
 template <class I, int NR, int NV>
-void cv_micro(const CvTask& t, const float* xt, int64_t r0, const int64_t* xcol_y, int64_t ncols) {
+void cv_micro(const CvTask& t, const float* const* xc, int64_t r0, const int64_t* xcol_y, int64_t ncols) {
   using V = typename I::V;
   constexpr int VL = I::VL;
   V acc[NR][NV];
@@ -16,20 +16,24 @@ void cv_micro(const CvTask& t, const float* xt, int64_t r0, const int64_t* xcol_
 #pragma GCC unroll 12
     for (int c = 0; c < NR; ++c) acc[c][v] = b;
   }
-  const int64_t nr = t.nr;
+  const float* xr[NR];
+#pragma GCC unroll 12
+  for (int c = 0; c < NR; ++c) xr[c] = xc[c];
+  const int64_t hw = t.hw;
   for (int64_t c0 = 0; c0 < t.cig; c0 += t.cb) {
     const int64_t cn = t.cig - c0 < t.cb ? t.cig - c0 : t.cb;
     for (int32_t a = 0; a < t.ntaps; ++a) {
       const int64_t width = int64_t(t.nv) * VL;
       const float* wp = t.w + (r0 / width * t.ptaps + t.taps[a]) * t.cig * width + c0 * width;
-      for (int64_t ci = 0; ci < cn; ++ci, wp += width, xt += nr) {
+      int64_t off = t.toff[t.taps[a]] + c0 * hw;
+      for (int64_t ci = 0; ci < cn; ++ci, wp += width, off += hw) {
         V wv[NV];
 #pragma GCC unroll 4
         for (int v = 0; v < NV; ++v) wv[v] = I::load(wp + v * VL);
 #pragma GCC unroll 12
         for (int c = 0; c < NR; ++c) {
 #pragma GCC unroll 4
-          for (int v = 0; v < NV; ++v) acc[c][v] = I::fma(acc[c][v], wv[v], xt + c);
+          for (int v = 0; v < NV; ++v) acc[c][v] = I::fma(acc[c][v], wv[v], xr[c] + off);
         }
       }
     }
@@ -51,58 +55,47 @@ void cv_micro(const CvTask& t, const float* xt, int64_t r0, const int64_t* xcol_
 
 template <class I, int NV, int NR>
 struct CvDispatch {
-  static void call(int nr, const CvTask& t, const float* xt, int64_t r0, const int64_t* ycol, int64_t ncols) {
+  static void call(int nr, const CvTask& t, const float* const* xc, int64_t r0, const int64_t* ycol, int64_t ncols) {
     if (nr == NR)
-      cv_micro<I, NR, NV>(t, xt, r0, ycol, ncols);
+      cv_micro<I, NR, NV>(t, xc, r0, ycol, ncols);
     else
-      CvDispatch<I, NV, NR - 1>::call(nr, t, xt, r0, ycol, ncols);
+      CvDispatch<I, NV, NR - 1>::call(nr, t, xc, r0, ycol, ncols);
   }
 };
 template <class I, int NV>
 struct CvDispatch<I, NV, 0> {
-  static void call(int, const CvTask&, const float*, int64_t, const int64_t*, int64_t) {}
+  static void call(int, const CvTask&, const float* const*, int64_t, const int64_t*, int64_t) {}
 };
 
-// A task's columns in tiles of nr: every tile's im2col first, then per block
-// of nv vectors of rows (its weights stay in L2) every tile.
+// A task's columns in tiles of nr, per block of nv vectors of rows (its
+// weights stay in L2) every tile.
 template <class I>
 void run_cv_task_impl(const CvTask& t) {
   constexpr int VL = I::VL;
   const int64_t nr = t.nr, ntiles = (t.c1 - t.c0 + nr - 1) / nr;
-  int64_t k = 0;
-  for (int64_t c0 = 0; c0 < t.cig; c0 += t.cb) k += int64_t(t.ntaps) * (t.cig - c0 < t.cb ? t.cig - c0 : t.cb);
+  // Each column's input (at channel 0, tap offset 0) and output; a tile's
+  // missing columns repeat its first (computed, not stored).
+  const float* xcol[kCvMaxColumns];
   int64_t ycol[kCvMaxColumns];
   for (int64_t tile = 0; tile < ntiles; ++tile) {
     const int64_t col = t.c0 + tile * nr, ncols = t.c1 - col < nr ? t.c1 - col : nr;
-    // The tile's columns: input and output of each, and its im2col in the
-    // micro-kernel's order (chunk, tap, channel); missing columns are 0.
-    const float* xc[kCvMaxNr];
     for (int64_t c = 0; c < nr; ++c) {
       const int64_t q = col + (c < ncols ? c : 0), n = q / t.npos, p = q % t.npos;
-      xc[c] = t.x + n * t.xstride + t.xg + t.xpos[p];
+      xcol[tile * nr + c] = t.x + n * t.xstride + t.xg + t.xpos[p];
       ycol[tile * nr + c] = n * t.ystride + t.yg + t.ypos[p];
-    }
-    float* xt = t.xtile + tile * k * nr;
-    for (int64_t c0 = 0; c0 < t.cig; c0 += t.cb) {
-      const int64_t cn = t.cig - c0 < t.cb ? t.cig - c0 : t.cb;
-      for (int32_t a = 0; a < t.ntaps; ++a) {
-        const int64_t off = t.toff[t.taps[a]] + c0 * t.hw;
-        for (int64_t ci = 0; ci < cn; ++ci, xt += nr)
-          for (int64_t c = 0; c < nr; ++c) xt[c] = c < ncols ? xc[c][off + ci * t.hw] : 0.0f;
-      }
     }
   }
   for (int64_t r0 = 0; r0 < t.rows; r0 += int64_t(t.nv) * VL) {
     const int nv = t.nv;  // (the weights are zero past the rows)
     for (int64_t tile = 0; tile < ntiles; ++tile) {
       const int64_t col = t.c0 + tile * nr, ncols = t.c1 - col < nr ? t.c1 - col : nr;
-      const float* xt = t.xtile + tile * k * nr;
+      const float* const* xc = xcol + tile * nr;
       const int64_t* yc = ycol + tile * nr;
       switch (nv) {
-        case 1: CvDispatch<I, 1, (I::kMaxAcc < kCvMaxNr ? I::kMaxAcc : kCvMaxNr)>::call(int(nr), t, xt, r0, yc, ncols); break;
-        case 2: CvDispatch<I, 2, (I::kMaxAcc / 2 < kCvMaxNr ? I::kMaxAcc / 2 : kCvMaxNr)>::call(int(nr), t, xt, r0, yc, ncols); break;
-        case 3: CvDispatch<I, 3, (I::kMaxAcc / 3 < kCvMaxNr ? I::kMaxAcc / 3 : kCvMaxNr)>::call(int(nr), t, xt, r0, yc, ncols); break;
-        default: CvDispatch<I, 4, (I::kMaxAcc / 4 < kCvMaxNr ? I::kMaxAcc / 4 : kCvMaxNr)>::call(int(nr), t, xt, r0, yc, ncols); break;
+        case 1: CvDispatch<I, 1, (I::kMaxAcc < kCvMaxNr ? I::kMaxAcc : kCvMaxNr)>::call(int(nr), t, xc, r0, yc, ncols); break;
+        case 2: CvDispatch<I, 2, (I::kMaxAcc / 2 < kCvMaxNr ? I::kMaxAcc / 2 : kCvMaxNr)>::call(int(nr), t, xc, r0, yc, ncols); break;
+        case 3: CvDispatch<I, 3, (I::kMaxAcc / 3 < kCvMaxNr ? I::kMaxAcc / 3 : kCvMaxNr)>::call(int(nr), t, xc, r0, yc, ncols); break;
+        default: CvDispatch<I, 4, (I::kMaxAcc / 4 < kCvMaxNr ? I::kMaxAcc / 4 : kCvMaxNr)>::call(int(nr), t, xc, r0, yc, ncols); break;
       }
     }
   }

@@ -184,7 +184,6 @@ struct PlanImpl {
   std::vector<std::vector<int64_t>> cv_yrow;        // per phase
   std::vector<std::array<int64_t, 4>> cv_tasks;     // group, class, first column, end column
   int32_t cv_nr = 1, cv_nv = 1;
-  std::vector<std::vector<float>> cv_tiles;         // per thread
   void (*run_cv_task)(const CvTask&) = nullptr;
 
   struct ThreadScratch {
@@ -441,7 +440,7 @@ bool plan_channels(PlanImpl& P, const Problem& p, const float* w, const IsaTrait
   int64_t useful = 0, lanes = 0;  // (position, tap) pairs inside the input; computed by position vectors
   for (const Phase& ph : P.phases) {
     const PhaseView& v = ph.view;
-    if (v.hq * v.wq > 16 || G.cog * v.m < 2 * it.vl || v.nth * v.ntw > 64) return false;
+    if (v.hq * v.wq > 64 || G.cog * v.m < 2 * it.vl || v.nth * v.ntw > 64) return false;
     for (int64_t th = 0; th < v.nth; ++th)
       for (int64_t tw = 0; tw < v.ntw; ++tw) {
         int64_t rows = 0, cols = 0;
@@ -467,7 +466,6 @@ bool plan_channels(PlanImpl& P, const Problem& p, const float* w, const IsaTrait
     }
   }
   const int64_t kH = p.kernel.h, kW = p.kernel.w;
-  int64_t max_k = 1;
   for (size_t q = 0; q < P.phases.size(); ++q) {
     const Phase& ph = P.phases[q];
     const PhaseView& v = ph.view;
@@ -506,16 +504,14 @@ bool plan_channels(PlanImpl& P, const Problem& p, const float* w, const IsaTrait
           k.phase = q;
           for (int32_t t = 0; t < taps; ++t)
             if (key >> t & 1) k.taps.push_back(t);
-          max_k = std::max<int64_t>(max_k, int64_t(k.taps.size()) * G.cig);
         }
         P.cv_classes[first + c].xpos.push_back(j * G.w_in + i);
         P.cv_classes[first + c].ypos.push_back(G.sh * j * G.w_out + G.sw * i);
       }
   }
-  // Tasks: columns of one class in tiles of nr, as many tiles as keep their
-  // im2col within about 256 KiB (at most 8), so that each block of weights
-  // loaded serves them all.
-  const int64_t per_task = P.cv_nr * std::clamp<int64_t>((int64_t(1) << 16) / (max_k * P.cv_nr), 1, 8);
+  // Tasks: columns of one class, 8 tiles of nr, so that each block of
+  // weights loaded serves them all.
+  const int64_t per_task = 8 * int64_t(P.cv_nr);  // (at most kCvMaxColumns)
   for (int64_t g = 0; g < p.groups; ++g)
     for (size_t c = 0; c < P.cv_classes.size(); ++c) {
       const int64_t cols = p.n * int64_t(P.cv_classes[c].xpos.size());
@@ -525,7 +521,6 @@ bool plan_channels(PlanImpl& P, const Problem& p, const float* w, const IsaTrait
   P.tasks = int64_t(P.cv_tasks.size());
   P.cv = true;
   P.run_cv_task = it.run_cv_task;
-  P.cv_tiles.assign(size_t(P.threads), std::vector<float>(size_t(max_k * per_task)));
   make_pool(P);
   return true;
 }
@@ -896,7 +891,7 @@ void run(Plan& plan, const float* x, float* y) {
     return;
   }
   if (P.cv) {
-    auto cv_body = [&](int64_t index, int thread) {
+    auto cv_body = [&](int64_t index, int) {
       const std::array<int64_t, 4>& task = P.cv_tasks[size_t(index)];
       const int64_t g = task[0];
       const PlanImpl::CvClass& k = P.cv_classes[size_t(task[1])];
@@ -931,7 +926,6 @@ void run(Plan& plan, const float* x, float* y) {
       t.c1 = task[3];
       t.nr = P.cv_nr;
       t.nv = P.cv_nv;
-      t.xtile = P.cv_tiles[size_t(thread)].data();
       P.run_cv_task(t);
     };
     run_tasks(P, cv_body);

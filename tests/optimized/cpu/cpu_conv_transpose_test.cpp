@@ -131,10 +131,11 @@ const char* const kProblems[] = {
     "mb1ic24ih1iw40oc1kh1kw21sw10pw10opw9",
     "mb1ic16ih33iw40oc64kh3sh2ph1",
     "mb1ic16ih33iw39oc64kh3sh2ph1dh3",  // a task whose vectors read nothing: bias only
-    // channel vectors: 4x4 and smaller phases, 4 images or more, rows for
-    // two vectors, the last row block and column tile partial
+    // channel vectors: phases of 64 positions or fewer, 4 images or more,
+    // rows for two vectors, the last row block and column tile partial
     "mb4ic24ih4iw4oc40kh4sh2ph1",
     "mb5ic9ih3iw4oc33kh3sh2ph1oph1nobias",
+    "mb4ic16ih7iw6oc34kh4sh2ph1nobias",
     // the 1x1-input GEMM path, with a column tail
     "mb5ic7ih1oc9kh4kw3",
     "mb11ic6ih1oc20kh3g2nobias",
@@ -302,6 +303,7 @@ TEST(CpuPlan, ChoosesThePathFromTheShape) {
       {"mb1ic24ih1iw40oc1kh1kw21sw10pw10opw9", "phase group 1: 9 fused"},
       {"mb1ic16ih33iw40oc64kh3sh2ph1", "input packed"},
       {"mb4ic24ih4iw4oc40kh4sh2ph1", "channel vectors"},
+      {"mb4ic16ih7iw6oc34kh4sh2ph1nobias", "channel vectors"},
       {"mb1ic24ih4iw4oc40kh4sh2ph1", "phases"},  // one image: too few columns
       {"mb1ic16ih8oc16kh4sh2ph1", "phases"},
       {"mb4ic16ih1oc8kh4", "1x1-input GEMM"},
