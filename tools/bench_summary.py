@@ -111,6 +111,10 @@ def main():
         print(f"bench_summary: {e}", file=sys.stderr)
         return 2
     descriptors = list(dict.fromkeys(d for (b, d) in t if b == "cpu"))
+    # In the suites' order when they name the problems (a report made with
+    # --benchmark_enable_random_interleaving lists them shuffled).
+    order = {fields(text): i for i, text in enumerate(named)}
+    descriptors.sort(key=lambda d: order.get(fields(d), len(order)))
     if not descriptors:
         print(f"bench_summary: {args.report}: no cpu benchmarks", file=sys.stderr)
         return 2

@@ -23,7 +23,7 @@
 //     with the weights packed at plan time in the order the micro-kernel
 //     reads them; masked lanes at every border, so out-of-range taps are
 //     skipped (never multiplied by a padding zero: 0 * Inf would be NaN);
-//   - three shapes get their own method: 4x4-and-smaller phases with several
+//   - three shapes get their own method: phases of 8x8 or fewer with several
 //     images put output channels on the lanes (no border lane is wasted),
 //     one input channel per group is computed row by row in output order,
 //     and 1x1 inputs are one plain GEMM;

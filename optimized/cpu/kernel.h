@@ -178,9 +178,9 @@ inline constexpr int kDwMaxRowTaps = 64;
 // class, and the class's positions of every image are the columns of a GEMM
 // y[row, column] = sum over (chunk, tap, channel) of W[tap, channel, row] *
 // X[(chunk, tap, channel), column], K running over the class's taps only.
-// X is gathered per tile of nr columns (im2col of the tile, in the order
-// the micro-kernel reads it); every element gets the same FMAs in the same
-// order as in the position-vector kernel, so both give the same bits.
+// X is read in place (each of a tile's nr columns from its own pointer, one
+// broadcast per column and step); every element gets the same FMAs in the
+// same order as in the position-vector kernel, so both give the same bits.
 struct CvTask {
   const float* x;
   float* y;

@@ -428,12 +428,11 @@ bool plan_depthwise(PlanImpl& P, const Problem& p, const float* w, const IsaTrai
   return true;
 }
 
-// The channel-vectorized path (kernel.h, CvTask) for phases of at most 16
+// The channel-vectorized path (kernel.h, CvTask) for phases of at most 64
 // positions whose lanes would often fall on taps outside the input, when
 // there are rows enough for two vectors and images enough for the columns;
-// false otherwise. (Measured on DCGAN's 4x4 -> 8x8 layer: 27% faster than
-// position vectors; on 8x8 -> 16x16 slower, as its scattered single-element
-// stores over an output larger than L2 cost more than the lanes saved.)
+// false otherwise. (Measured at 1 thread against position vectors: DCGAN's
+// 4x4 -> 8x8 layer 25-30% faster, its 8x8 -> 16x16 layer 0-15%.)
 bool plan_channels(PlanImpl& P, const Problem& p, const float* w, const IsaTraits& it) {
   const Geometry& G = P.geo;
   if (p.n < 4) return false;
