@@ -9,15 +9,11 @@
 #include "harness/benchmark.h"
 #include "harness/peak.h"
 #include "reference/descriptor.h"
+#include "tests/problem_text.h"
 
 namespace convt::testing {
 namespace {
 
-Problem problem(const std::string& text) {
-  Result<Problem> p = parse_problem(text);
-  EXPECT_TRUE(p.ok()) << text << ": " << (p.ok() ? "" : p.error().message);
-  return p.ok() ? *p : Problem{};
-}
 
 // Every (input element, weight of its group) product, counted one by one.
 double counted_flops(const Problem& p) {

@@ -8,15 +8,10 @@
 #include "harness/comparison.h"
 #include "harness/guarded_output.h"
 #include "reference/descriptor.h"
+#include "tests/problem_text.h"
 
 namespace convt::testing {
 namespace {
-
-Problem problem(const char* descriptor) {
-  Result<Problem> p = parse_problem(descriptor);
-  EXPECT_TRUE(p.ok()) << p.error().message;
-  return *p;
-}
 
 CaseResult judge(Defect defect, DataMode mode, const char* descriptor = "mb2ic6ih5iw7oc4kh3kw2sh2sw1ph1oph1opw0g2",
                  bool deterministic = true) {

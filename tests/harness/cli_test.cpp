@@ -23,6 +23,8 @@
 #include "harness/npy.h"
 #include "reference/descriptor.h"
 #include "reference/oracle.h"
+#include "tests/expect_contains.h"
+#include "tests/problem_text.h"
 
 #ifndef CONVT_BINARY
 #error "CONVT_BINARY must name the convt executable"
@@ -30,8 +32,6 @@
 
 namespace convt::testing {
 namespace {
-
-#define EXPECT_CONTAINS(message, text) EXPECT_PRED_FORMAT2(::testing::IsSubstring, text, message)
 
 namespace fs = std::filesystem;
 
@@ -137,11 +137,6 @@ NpyArray read_ok(const std::string& p) {
   return a.ok() ? *a : NpyArray{};
 }
 
-Problem problem(const std::string& text) {
-  Result<Problem> p = parse_problem(text);
-  EXPECT_TRUE(p.ok()) << (p.ok() ? "" : p.error().message);
-  return p.ok() ? *p : Problem{};
-}
 
 // ---------------------------------------------------------------------------
 // Help, version, list

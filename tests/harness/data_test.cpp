@@ -26,17 +26,12 @@
 #include "harness/data.h"
 #include "reference/descriptor.h"
 #include "reference/oracle.h"
+#include "tests/expect_contains.h"
+#include "tests/problem_text.h"
 
 namespace convt::testing {
 namespace {
 
-#define EXPECT_CONTAINS(message, text) EXPECT_PRED_FORMAT2(::testing::IsSubstring, text, message)
-
-Problem problem(const std::string& text) {
-  Result<Problem> p = parse_problem(text);
-  EXPECT_TRUE(p.ok()) << text << ": " << (p.ok() ? "" : p.error().message);
-  return p.ok() ? *p : Problem{};
-}
 
 bool bitwise_equal(const std::vector<float>& a, const std::vector<float>& b) {
   return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);

@@ -18,11 +18,10 @@
 #include <unistd.h>
 
 #include "harness/npy.h"
+#include "tests/expect_contains.h"
 
 namespace convt::testing {
 namespace {
-
-#define EXPECT_CONTAINS(message, text) EXPECT_PRED_FORMAT2(::testing::IsSubstring, text, message)
 
 namespace fs = std::filesystem;
 

@@ -11,25 +11,14 @@
 
 #include "harness/suite.h"
 #include "reference/descriptor.h"
-
-namespace convt {
-
-inline void PrintTo(const Problem& p, std::ostream* os) { *os << format_descriptor(p); }
-
-}  // namespace convt
+#include "tests/expect_contains.h"
+#include "tests/problem_text.h"
 
 namespace convt::testing {
 namespace {
 
-#define EXPECT_CONTAINS(message, text) EXPECT_PRED_FORMAT2(::testing::IsSubstring, text, message)
-
 namespace fs = std::filesystem;
 
-Problem problem(const std::string& text) {
-  Result<Problem> p = parse_problem(text);
-  EXPECT_TRUE(p.ok()) << text << ": " << (p.ok() ? "" : p.error().message);
-  return p.ok() ? *p : Problem{};
-}
 
 Suite parse_ok(const std::string& text) {
   Result<Suite> s = parse_suite(text, "suite.json");

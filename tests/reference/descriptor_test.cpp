@@ -15,11 +15,13 @@
 
 #include "reference/descriptor.h"
 #include "reference/problem.h"
+#include "tests/expect_contains.h"
+#include "tests/problem_text.h"
 
 namespace convt {
 
-// How GoogleTest and RapidCheck print a Problem: its canonical descriptor.
-inline void PrintTo(const Problem& p, std::ostream* os) { *os << format_descriptor(p); }
+// How RapidCheck prints a Problem: its canonical descriptor (GoogleTest's
+// PrintTo is in tests/problem_text.h).
 inline void showValue(const Problem& p, std::ostream& os) { os << format_descriptor(p); }
 
 }  // namespace convt
@@ -28,8 +30,6 @@ namespace convt::testing {
 namespace {
 
 // The message contains the text (gtest's own IsSubstring prints both on failure).
-#define EXPECT_CONTAINS(message, text) EXPECT_PRED_FORMAT2(::testing::IsSubstring, text, message)
-
 // The example of the header comment, field by field.
 Problem example_problem() {
   Problem p;

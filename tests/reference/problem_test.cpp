@@ -18,17 +18,11 @@
 
 #include "reference/descriptor.h"
 #include "reference/problem.h"
-
-namespace convt {
-
-inline void PrintTo(const Problem& p, std::ostream* os) { *os << format_descriptor(p); }
-
-}  // namespace convt
+#include "tests/expect_contains.h"
+#include "tests/problem_text.h"
 
 namespace convt::testing {
 namespace {
-
-#define EXPECT_CONTAINS(message, text) EXPECT_PRED_FORMAT2(::testing::IsSubstring, text, message)
 
 constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
 constexpr int64_t k2Pow62 = int64_t(1) << 62;

@@ -30,15 +30,11 @@
 #include "optimized/cpu/conv_transpose_cpu.h"
 #include "reference/descriptor.h"
 #include "reference/oracle.h"
+#include "tests/problem_text.h"
 
 namespace convt::testing {
 namespace {
 
-Problem problem(const std::string& text) {
-  Result<Problem> p = parse_problem(text);
-  EXPECT_TRUE(p.ok()) << text << ": " << (p.ok() ? "" : p.error().message);
-  return p.ok() ? *p : Problem{};
-}
 
 std::vector<cpu::Isa> supported_isas() {
   std::vector<cpu::Isa> isas;

@@ -21,17 +21,13 @@
 #include "optimized/onednn/onednn_deconvolution.h"
 #include "reference/descriptor.h"
 #include "reference/oracle.h"
+#include "tests/problem_text.h"
 
 namespace convt::testing {
 namespace {
 
 using onednn::Layout;
 
-Problem problem(const std::string& text) {
-  Result<Problem> p = parse_problem(text);
-  EXPECT_TRUE(p.ok()) << text << ": " << (p.ok() ? "" : p.error().message);
-  return p.ok() ? *p : Problem{};
-}
 
 // The problems of the bitwise tests (descriptor, what it exercises).
 const std::vector<std::pair<std::string, std::string>> kProblems = {
