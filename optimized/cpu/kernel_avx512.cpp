@@ -25,12 +25,17 @@ struct Avx512 {
   static M mask(uint32_t bits) { return M(bits); }
   static V load(const float* p) { return _mm512_loadu_ps(p); }
   static V load_masked(const float* p, M m) { return _mm512_maskz_loadu_ps(m, p); }
-  // The weight as an embedded-broadcast memory operand ({1to16}): GCC would
-  // emit a separate vbroadcastss per FMA, which on Zen 4 takes an FP pipe.
-  static V fma(V acc, V x, const float* w) {
-    __asm__("vfmadd231ps %[w]%{1to16%}, %[x], %[acc]" : [acc] "+v"(acc) : [x] "v"(x), [w] "m"(*w));
-    return acc;
-  }
+  // The two FMAs are written differently because GCC 12 compiles each form
+  // badly in one of the loops (read off the micro-kernel's disassembly):
+  // - unmasked, the intrinsic: GCC broadcasts each weight once into a
+  //   register for the NV FMAs that use it. Written as asm with an
+  //   embedded broadcast, the "+v" accumulators got register-to-register
+  //   copies around the FMAs (5 per 24 FMAs; 8% slower on 2x2-stride-2
+  //   layers).
+  // - masked, asm with the weight as an embedded-broadcast operand
+  //   ({1to16}): with the intrinsic, GCC copied mask registers from one to
+  //   another between the FMAs (kmovw k, k) instead of keeping the NV masks.
+  static V fma(V acc, V x, const float* w) { return _mm512_fmadd_ps(x, _mm512_set1_ps(*w), acc); }
   static V fma_masked(V acc, V x, const float* w, M m) {
     __asm__("vfmadd231ps %[w]%{1to16%}, %[x], %[acc]%{%[m]%}"
             : [acc] "+v"(acc)
