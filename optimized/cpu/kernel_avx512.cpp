@@ -24,7 +24,11 @@ struct Avx512 {
   static V set1(float f) { return _mm512_set1_ps(f); }
   static M mask(uint32_t bits) { return M(bits); }
   static V load(const float* p) { return _mm512_loadu_ps(p); }
-  static V load_masked(const float* p, M m) { return _mm512_maskz_loadu_ps(m, p); }
+  static V load_masked(const float* p, M m) {
+    V x;
+    __asm__("vmovups %[p], %[x]%{%[m]%}%{z%}" : [x] "=v"(x) : [p] "m"(*p), [m] "Yk"(m));
+    return x;
+  }
   // The two FMAs are written differently because GCC 12 compiles each form
   // badly in one of the loops (read off the micro-kernel's disassembly):
   // - unmasked, the intrinsic: GCC broadcasts each weight once into a
