@@ -23,8 +23,9 @@
 //     with the weights packed at plan time in the order the micro-kernel
 //     reads them; masked lanes at every border, so out-of-range taps are
 //     skipped (never multiplied by a padding zero: 0 * Inf would be NaN);
-//   - three shapes get their own method: phases of 8x8 or fewer with several
-//     images put output channels on the lanes (no border lane is wasted),
+//   - three shapes get their own method: where position vectors would waste
+//     lanes (small planes with several images, rows a vector and a bit
+//     long), output channels go on the lanes (no border lane is wasted),
 //     one input channel per group is computed row by row in output order,
 //     and 1x1 inputs are one plain GEMM;
 //   - AVX-512 or AVX2 chosen at run time from the CPU's features (or forced,

@@ -173,7 +173,8 @@ inline constexpr int kDwMaxRowTaps = 64;
 
 // Small planes (the phases of a 4x4 or 8x8 input) waste the lanes of
 // position vectors on taps that fall outside the input, up to a quarter of
-// them. There the lanes run over output rows (channels, PhaseView rows)
+// them, and rows a vector and a bit long waste the rest of the last vector.
+// There the lanes run over output rows (channels, PhaseView rows)
 // instead: for one phase, the positions that take the same taps form a
 // class, and the class's positions of every image are the columns of a GEMM
 // y[row, column] = sum over (chunk, tap, channel) of W[tap, channel, row] *

@@ -135,6 +135,15 @@ double step_cycles(int mr, int nv, double fpc) {
   return std::max({mr * nv / fpc, 4.0, (mr + nv) / 2.0}) + 0.05 * (mr + nv);
 }
 
+// Step cycles of one phase of one image in position vectors, with tiles of
+// mr rows x nv vectors, counting the partial last block of rows and the
+// padding vectors of the last group (both are computed).
+double phase_cost(const PhaseView& v, int64_t cog, int mr, int nv, double fpc) {
+  const int64_t rows = cog * v.m, full = rows / mr, rest = rows % mr;
+  return double((v.nvec + nv - 1) / nv) * double(std::max<int64_t>(v.k, 1)) *
+         (double(full) * step_cycles(mr, nv, fpc) + (rest ? step_cycles(int(rest), nv, fpc) : 0.0));
+}
+
 }  // namespace
 
 struct PlanImpl {
@@ -170,7 +179,7 @@ struct PlanImpl {
   int64_t dw_cpt = 1, dw_ncb = 0, dw_rpt = 1, dw_nrb = 0;
   void (*run_dw_task)(const DwTask&) = nullptr;
 
-  // Small planes, lanes over output rows instead (plan_channels): one task
+  // Lanes over output rows instead (plan_channels): one task
   // per group, position class (of a phase) and block of up to 8 tiles of nr
   // columns.
   struct CvClass {
@@ -428,28 +437,45 @@ bool plan_depthwise(PlanImpl& P, const Problem& p, const float* w, const IsaTrai
   return true;
 }
 
-// The channel-vectorized path (kernel.h, CvTask) for phases of at most 64
-// positions whose lanes would often fall on taps outside the input, when
-// there are rows enough for two vectors and images enough for the columns;
-// false otherwise. (Measured at 1 thread against position vectors: DCGAN's
-// 4x4 -> 8x8 layer 25-30% faster, its 8x8 -> 16x16 layer 0-15%.)
+// Register tile of position vectors: nv vectors for all phases (their
+// vectors are described together), each phase with its cheapest mr.
+// Returns nv; `cost`, if given, receives its step cycles per image.
+int position_tile(const std::vector<Phase>& phases, int64_t cog, const IsaTraits& it, double* cost = nullptr) {
+  double best = std::numeric_limits<double>::infinity();
+  int best_nv = 1;
+  for (int nv : kNvChoices) {
+    const int max_mr = std::min(kMaxMr, it.max_acc / nv);
+    double c = 0;
+    for (const Phase& ph : phases) {
+      double phase_best = std::numeric_limits<double>::infinity();
+      for (int mr = 1; mr <= max_mr; ++mr) phase_best = std::min(phase_best, phase_cost(ph.view, cog, mr, nv, it.fpc));
+      c += phase_best;
+    }
+    if (c < best) {
+      best = c;
+      best_nv = nv;
+    }
+  }
+  if (cost) *cost = best;
+  return best_nv;
+}
+
+// The channel-vectorized path (kernel.h, CvTask), when there are rows
+// enough for two vectors and its tiles cost a tenth less than position
+// vectors': both costs count every FMA issued (position vectors: masked
+// lanes, the lanes past a row's end, padding vectors; channel vectors: the
+// rows past the last and the columns past a class's last). The tenth is
+// for storing its outputs element by element, scattered over the planes
+// (measured: 11% of its time on DCGAN's 8x8 layer). False otherwise.
+// Measured at 1 thread against position vectors: DCGAN's 4x4 -> 8x8 layer
+// 25-30% faster, 8x8 -> 16x16 0-15%; FCN-8s's upsampling layers (21
+// channels, rows of 17, 35 and 71 positions: a vector and a bit) 10-58%;
+// and chosen against, rightly: DCGAN's 16x16 layer (cv 28% slower),
+// pix2pix's 8x8 layer with one image (20% slower).
 bool plan_channels(PlanImpl& P, const Problem& p, const float* w, const IsaTraits& it) {
   const Geometry& G = P.geo;
-  if (p.n < 4) return false;
-  int64_t useful = 0, lanes = 0;  // (position, tap) pairs inside the input; computed by position vectors
-  for (const Phase& ph : P.phases) {
-    const PhaseView& v = ph.view;
-    if (v.hq * v.wq > 64 || G.cog * v.m < 2 * it.vl || v.nth * v.ntw > 64) return false;
-    for (int64_t th = 0; th < v.nth; ++th)
-      for (int64_t tw = 0; tw < v.ntw; ++tw) {
-        int64_t rows = 0, cols = 0;
-        for (int64_t j = 0; j < v.hq; ++j) rows += j + ph.offh[size_t(th)] >= 0 && j + ph.offh[size_t(th)] < G.h_in;
-        for (int64_t i = 0; i < v.wq; ++i) cols += i + ph.offw[size_t(tw)] >= 0 && i + ph.offw[size_t(tw)] < G.w_in;
-        useful += rows * cols * v.m;
-        lanes += v.nvec * it.vl * v.m;
-      }
-  }
-  if (useful * 10 > lanes * 9) return false;  // under a tenth of the lanes wasted: keep position vectors
+  for (const Phase& ph : P.phases)
+    if (G.cog * ph.view.m < 2 * it.vl || ph.view.nth * ph.view.ntw > 64) return false;
   const int64_t vl = it.vl;
   // Tile: nv vectors of rows x nr columns, the cheapest per column.
   double best = std::numeric_limits<double>::infinity();
@@ -463,6 +489,44 @@ bool plan_channels(PlanImpl& P, const Problem& p, const float* w, const IsaTrait
       P.cv_nv = nv;
       P.cv_nr = nr;
     }
+  }
+  // Position classes of each phase: the positions that take the same taps.
+  for (size_t q = 0; q < P.phases.size(); ++q) {
+    const Phase& ph = P.phases[q];
+    const PhaseView& v = ph.view;
+    const int64_t taps = v.nth * v.ntw;
+    std::vector<uint64_t> keys;
+    const size_t first = P.cv_classes.size();
+    for (int64_t j = 0; j < v.hq; ++j)
+      for (int64_t i = 0; i < v.wq; ++i) {
+        uint64_t key = 0;
+        for (int64_t t = 0; t < taps; ++t) {
+          const int64_t ih = j + ph.offh[size_t(t / v.ntw)], iw = i + ph.offw[size_t(t % v.ntw)];
+          if (ih >= 0 && ih < G.h_in && iw >= 0 && iw < G.w_in) key |= uint64_t(1) << t;
+        }
+        const size_t c = size_t(std::find(keys.begin(), keys.end(), key) - keys.begin());
+        if (c == keys.size()) {
+          keys.push_back(key);
+          PlanImpl::CvClass& k = P.cv_classes.emplace_back();
+          k.phase = q;
+          for (int32_t t = 0; t < taps; ++t)
+            if (key >> t & 1) k.taps.push_back(t);
+        }
+        P.cv_classes[first + c].xpos.push_back(j * G.w_in + i);
+        P.cv_classes[first + c].ypos.push_back(G.sh * j * G.w_out + G.sw * i);
+      }
+  }
+  double pos = 0, cv = 0;
+  position_tile(P.phases, G.cog, it, &pos);
+  pos *= double(p.n);
+  for (const PlanImpl::CvClass& k : P.cv_classes) {
+    const int64_t rows = G.cog * P.phases[k.phase].view.m;
+    cv += double(ceil_div(p.n * int64_t(k.xpos.size()), P.cv_nr)) * double(G.cig * int64_t(k.taps.size())) *
+          double(ceil_div(rows, P.cv_nv * vl)) * step_cycles(P.cv_nr, P.cv_nv, it.fpc);
+  }
+  if (cv * 1.1 >= pos) {
+    P.cv_classes.clear();
+    return false;
   }
   const int64_t kH = p.kernel.h, kW = p.kernel.w;
   for (size_t q = 0; q < P.phases.size(); ++q) {
@@ -486,27 +550,6 @@ bool plan_channels(PlanImpl& P, const Problem& p, const float* w, const IsaTrait
       if (p.bias)
         for (int64_t g = 0; g < p.groups; ++g) bq[size_t(g * rpad + r)] = P.bias[size_t(g * G.cog + r / v.m)];
     }
-    // Position classes: the positions that take the same taps.
-    std::vector<uint64_t> keys;
-    const size_t first = P.cv_classes.size();
-    for (int64_t j = 0; j < v.hq; ++j)
-      for (int64_t i = 0; i < v.wq; ++i) {
-        uint64_t key = 0;
-        for (int64_t t = 0; t < taps; ++t) {
-          const int64_t ih = j + ph.offh[size_t(t / v.ntw)], iw = i + ph.offw[size_t(t % v.ntw)];
-          if (ih >= 0 && ih < G.h_in && iw >= 0 && iw < G.w_in) key |= uint64_t(1) << t;
-        }
-        const size_t c = size_t(std::find(keys.begin(), keys.end(), key) - keys.begin());
-        if (c == keys.size()) {
-          keys.push_back(key);
-          PlanImpl::CvClass& k = P.cv_classes.emplace_back();
-          k.phase = q;
-          for (int32_t t = 0; t < taps; ++t)
-            if (key >> t & 1) k.taps.push_back(t);
-        }
-        P.cv_classes[first + c].xpos.push_back(j * G.w_in + i);
-        P.cv_classes[first + c].ypos.push_back(G.sh * j * G.w_out + G.sw * i);
-      }
   }
   // Tasks: columns of one class, 8 tiles of nr, so that each block of
   // weights loaded serves them all.
@@ -682,30 +725,12 @@ Result<Plan> make_plan(const Problem& p, const float* w, const float* bias, cons
   // together), and per phase the mr rows that make the cheapest tile over
   // its rows and vectors, counting the partial last block.
   {
-    auto phase_cost = [&](const PhaseView& v, int mr, int nv) {
-      const int64_t rows = G.cog * v.m, full = rows / mr, rest = rows % mr;
-      return double(ceil_div(v.nvec, nv)) * double(std::max<int64_t>(v.k, 1)) *
-             (double(full) * step_cycles(mr, nv, it.fpc) + (rest ? step_cycles(int(rest), nv, it.fpc) : 0.0));
-    };
-    double best = std::numeric_limits<double>::infinity();
-    for (int nv : kNvChoices) {
-      const int max_mr = std::min(kMaxMr, it.max_acc / nv);
-      double cost = 0;
-      for (const Phase& ph : P.phases) {
-        double phase_best = std::numeric_limits<double>::infinity();
-        for (int mr = 1; mr <= max_mr; ++mr) phase_best = std::min(phase_best, phase_cost(ph.view, mr, nv));
-        cost += phase_best;
-      }
-      if (cost < best) {
-        best = cost;
-        G.nv = nv;
-      }
-    }
+    G.nv = position_tile(P.phases, G.cog, it);
     const int max_mr = std::min(kMaxMr, it.max_acc / G.nv);
     for (Phase& ph : P.phases) {
       double phase_best = std::numeric_limits<double>::infinity();
       for (int mr = 1; mr <= max_mr; ++mr)
-        if (const double c = phase_cost(ph.view, mr, G.nv); c < phase_best) {
+        if (const double c = phase_cost(ph.view, G.cog, mr, G.nv, it.fpc); c < phase_best) {
           phase_best = c;
           ph.view.mr = mr;
         }

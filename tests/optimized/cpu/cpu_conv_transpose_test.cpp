@@ -127,11 +127,13 @@ const char* const kProblems[] = {
     "mb1ic24ih1iw40oc1kh1kw21sw10pw10opw9",
     "mb1ic16ih33iw40oc64kh3sh2ph1",
     "mb1ic16ih33iw39oc64kh3sh2ph1dh3",  // a task whose vectors read nothing: bias only
-    // channel vectors: phases of 64 positions or fewer, 4 images or more,
-    // rows for two vectors, the last row block and column tile partial
-    "mb4ic24ih4iw4oc40kh4sh2ph1",
+    // channel vectors (small phases, several images; or one image whose
+    // rows are a vector and a bit), the last row block and column tile
+    // partial
+    "mb4ic24ih4iw4oc56kh4sh2ph1",
+    "mb3ic16ih7iw6oc44kh4sh2ph1nobias",
+    "mb1ic8ih16oc21kh4sh2nobias",
     "mb5ic9ih3iw4oc33kh3sh2ph1oph1nobias",
-    "mb4ic16ih7iw6oc34kh4sh2ph1nobias",
     // the 1x1-input GEMM path, with a column tail
     "mb5ic7ih1oc9kh4kw3",
     "mb11ic6ih1oc20kh3g2nobias",
@@ -298,10 +300,12 @@ TEST(CpuPlan, ChoosesThePathFromTheShape) {
       {"mb1ic2ih5oc10kh4sh2ph1g2", "phases"},  // multiplier 5: the register tile
       {"mb1ic24ih1iw40oc1kh1kw21sw10pw10opw9", "phase group 1: 9 fused"},
       {"mb1ic16ih33iw40oc64kh3sh2ph1", "input packed"},
-      {"mb4ic24ih4iw4oc40kh4sh2ph1", "channel vectors"},
-      {"mb4ic16ih7iw6oc34kh4sh2ph1nobias", "channel vectors"},
-      {"mb1ic24ih4iw4oc40kh4sh2ph1", "phases"},  // one image: too few columns
-      {"mb1ic16ih8oc16kh4sh2ph1", "phases"},
+      {"mb4ic24ih4iw4oc56kh4sh2ph1", "channel vectors"},  // a quarter of the lanes on taps outside
+      {"mb3ic16ih7iw6oc44kh4sh2ph1nobias", "channel vectors"},
+      {"mb1ic8ih16oc21kh4sh2nobias", "channel vectors"},  // rows of 17: position vectors half empty
+      {"mb4ic24ih4iw4oc40kh4sh2ph1", "phases"},           // channel vectors would pad 40 rows to 48
+      {"mb1ic24ih4iw4oc40kh4sh2ph1", "phases"},           // one image: too few columns
+      {"mb1ic16ih8oc16kh4sh2ph1", "phases"},              // rows for one vector
       {"mb4ic16ih1oc8kh4", "1x1-input GEMM"},
   };
   for (const auto& c : cases) {
