@@ -38,19 +38,22 @@ void cv_micro(const CvTask& t, const float* const* xc, int64_t r0, const int64_t
       }
     }
   }
-  // Lanes to their output elements: row r0 + v*VL + l of column c.
-  // (Loops unrolled with constant indices: acc must stay in registers.)
-  alignas(64) float lanes[VL];
+  // Lanes to their output elements: row r0 + v*VL + l of column c, row by
+  // row, so that the stores that follow each other write the columns of
+  // one output row (neighbours in y) rather than one column's rows, each
+  // in another plane. (Loops unrolled with constant indices: acc must stay
+  // in registers.)
+  alignas(64) float lanes[NR][NV * VL];
 #pragma GCC unroll 12
   for (int c = 0; c < NR; ++c)
 #pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) {
-      if (c >= ncols) continue;
-      I::store_prefix(lanes, acc[c][v], VL);
-      const int64_t r = r0 + v * VL;
-      const int64_t n = t.rows - r < VL ? t.rows - r : VL;
-      for (int64_t l = 0; l < n; ++l) t.y[xcol_y[c] + t.yrow[r + l]] = lanes[l];
-    }
+    for (int v = 0; v < NV; ++v) I::store_prefix(lanes[c] + v * VL, acc[c][v], VL);
+  const int64_t rows = t.rows - r0 < NV * VL ? t.rows - r0 : NV * VL;
+  const int64_t* yrow = t.yrow + r0;
+  for (int64_t r = 0; r < rows; ++r) {
+    float* yr = t.y + yrow[r];
+    for (int64_t c = 0; c < ncols; ++c) yr[xcol_y[c]] = lanes[c][r];
+  }
 }
 
 template <class I, int NV, int NR>
