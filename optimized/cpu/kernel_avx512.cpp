@@ -24,21 +24,25 @@ struct Avx512 {
   static V set1(float f) { return _mm512_set1_ps(f); }
   static M mask(uint32_t bits) { return M(bits); }
   static V load(const float* p) { return _mm512_loadu_ps(p); }
+  // The masked load and FMA are asm, the unmasked FMA an intrinsic: GCC 12
+  // compiles each other form badly in the micro-kernel's loops (read off
+  // its disassembly):
+  // - unmasked, the intrinsic broadcasts each weight once into a register
+  //   for the NV FMAs that use it; as asm with an embedded broadcast, the
+  //   "+v" accumulators got register-to-register copies around the FMAs
+  //   (5 per 24 FMAs; 8% slower on 2x2-stride-2 layers);
+  // - masked, as intrinsics GCC kept the load's masks and the FMA's masks
+  //   in different registers, copying them (kmovw k, k) or reloading them
+  //   from the stack every step; as asm with the "Yk" constraint both use
+  //   the NV masks loaded once per tap (4-5% on 4x4-stride-2 layers). The
+  //   FMA takes the weight as an embedded-broadcast operand ({1to16}).
   static V load_masked(const float* p, M m) {
     V x;
-    __asm__("vmovups %[p], %[x]%{%[m]%}%{z%}" : [x] "=v"(x) : [p] "m"(*p), [m] "Yk"(m));
+    __asm__("vmovups %[p], %[x]%{%[m]%}%{z%}"
+            : [x] "=v"(x)
+            : [p] "m"(*reinterpret_cast<const float(*)[VL]>(p)), [m] "Yk"(m));
     return x;
   }
-  // The two FMAs are written differently because GCC 12 compiles each form
-  // badly in one of the loops (read off the micro-kernel's disassembly):
-  // - unmasked, the intrinsic: GCC broadcasts each weight once into a
-  //   register for the NV FMAs that use it. Written as asm with an
-  //   embedded broadcast, the "+v" accumulators got register-to-register
-  //   copies around the FMAs (5 per 24 FMAs; 8% slower on 2x2-stride-2
-  //   layers).
-  // - masked, asm with the weight as an embedded-broadcast operand
-  //   ({1to16}): with the intrinsic, GCC copied mask registers from one to
-  //   another between the FMAs (kmovw k, k) instead of keeping the NV masks.
   static V fma(V acc, V x, const float* w) { return _mm512_fmadd_ps(x, _mm512_set1_ps(*w), acc); }
   static V fma_masked(V acc, V x, const float* w, M m) {
     __asm__("vfmadd231ps %[w]%{1to16%}, %[x], %[acc]%{%[m]%}"

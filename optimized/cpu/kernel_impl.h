@@ -38,6 +38,31 @@ struct MicroArgs {
   const Segment* seg;     // per vector x (VL + 1)
 };
 
+// The reduction steps of one tap over cn channels for the vectors [LO, HI)
+// of a tile, the masked lanes neither loaded nor accumulated: skipping
+// them is exact, where multiplying a padding zero would turn an Inf weight
+// into NaN. (Inlined: the accumulators stay in registers.)
+template <class I, int MR, int NV, int LO, int HI>
+__attribute__((always_inline)) inline void masked_steps(typename I::V (&acc)[MR][NV], const float* const* xp,
+                                                         const typename I::M* m, const float* wp, int64_t cn,
+                                                         int64_t hw, int64_t ahead) {
+  using V = typename I::V;
+  for (int64_t ci = 0, off = 0; ci < cn; ++ci, off += hw, wp += MR) {
+    V xv[NV];
+#pragma GCC unroll 8
+    for (int v = LO; v < HI; ++v) xv[v] = I::load_masked(xp[v] + off, m[v]);
+    if (ahead) {
+#pragma GCC unroll 8
+      for (int v = LO; v < HI; ++v) I::prefetch(xp[v] + off + ahead);
+    }
+#pragma GCC unroll 24
+    for (int r = 0; r < MR; ++r) {
+#pragma GCC unroll 8
+      for (int v = LO; v < HI; ++v) acc[r][v] = I::fma_masked(acc[r][v], xv[v], wp + r, m[v]);
+    }
+  }
+}
+
 // Register-blocked micro-kernel (implicit GEMM of one phase): MR output
 // channels x NV vectors of VL output positions stay in MR*NV accumulators
 // through the whole reduction over (input channel, tap); per step it loads
@@ -83,27 +108,21 @@ void micro_kernel(const MicroArgs& a) {
       for (int v = 0; v < NV; ++v) xp[v] = xc + (a.xoff[v] + a.toff[t]);
       const float* wp = w;
       if (flag == 1) {
-        // Masked lanes (out-of-range taps, positions that are not outputs)
-        // are neither loaded nor accumulated: skipping them is exact, where
-        // multiplying a padding zero would turn an Inf weight into NaN. Taps
-        // that every lane takes run unmasked (fewer mask registers live).
+        // Masked lanes: out-of-range taps, positions that are not outputs
+        // (masked_steps). Taps that every lane takes run unmasked (fewer
+        // mask registers live).
         typename I::M m[NV];
 #pragma GCC unroll 8
         for (int v = 0; v < NV; ++v) m[v] = I::mask(a.tmask[t * NV + v]);
-        for (int64_t ci = 0, off = 0; ci < cn; ++ci, off += a.hw, wp += MR) {
-          V xv[NV];
-#pragma GCC unroll 8
-          for (int v = 0; v < NV; ++v) xv[v] = I::load_masked(xp[v] + off, m[v]);
-          if (a.ahead) {
-#pragma GCC unroll 8
-            for (int v = 0; v < NV; ++v) I::prefetch(xp[v] + off + a.ahead);
-          }
-#pragma GCC unroll 24
-          for (int r = 0; r < MR; ++r) {
-#pragma GCC unroll 8
-            for (int v = 0; v < NV; ++v) acc[r][v] = I::fma_masked(acc[r][v], xv[v], wp + r, m[v]);
-          }
-        }
+        // A vector at either end that no lane of takes the tap (a border
+        // row of row-mode vectors, a padding vector) is skipped whole.
+        const uint32_t* tm = a.tmask + t * NV;
+        if (NV > 1 && tm[0] == 0)
+          masked_steps<I, MR, NV, 1, NV>(acc, xp, m, wp, cn, a.hw, a.ahead);
+        else if (NV > 1 && tm[NV - 1] == 0)
+          masked_steps<I, MR, NV, 0, NV - 1>(acc, xp, m, wp, cn, a.hw, a.ahead);
+        else
+          masked_steps<I, MR, NV, 0, NV>(acc, xp, m, wp, cn, a.hw, a.ahead);
       } else {
         for (int64_t ci = 0, off = 0; ci < cn; ++ci, off += a.hw, wp += MR) {
           V xv[NV];
