@@ -4,7 +4,7 @@
 // take the next task from a shared counter; it returns when all are done.
 // Which thread runs which task varies; the tasks themselves must not care.
 //
-// Between runs a worker spins for about a millisecond before it sleeps, and
+// Between runs a worker spins for about 100 us before it sleeps, and
 // the caller spins while the last tasks finish: runs that follow each other
 // (a benchmark, a network's layers) then do not wait for the scheduler to
 // wake a thread, which on a virtual machine costs tens of microseconds, and
