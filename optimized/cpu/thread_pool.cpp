@@ -23,7 +23,7 @@ void pause() {
 
 }  // namespace
 
-ThreadPool::ThreadPool(int threads) {
+ThreadPool::ThreadPool(int threads) : shares_(new Share[size_t(threads > 1 ? threads : 1)]) {
   for (int i = 1; i < threads; ++i) workers_.emplace_back([this, i] { work(i); });
 }
 
@@ -37,20 +37,44 @@ ThreadPool::~ThreadPool() {
   for (std::thread& t : workers_) t.join();
 }
 
+namespace {
+
+// The task at the front (or the back) of a share, if any is left.
+bool take(std::atomic<uint64_t>& range, bool front, int64_t& task) {
+  uint64_t r = range.load(std::memory_order_acquire);
+  while (true) {
+    const uint64_t f = r >> 32, b = r & 0xffffffffu;
+    if (f >= b) return false;
+    const uint64_t next = front ? (f + 1) << 32 | b : f << 32 | (b - 1);
+    if (range.compare_exchange_weak(r, next, std::memory_order_acq_rel, std::memory_order_acquire)) {
+      task = int64_t(front ? f : b - 1);
+      return true;
+    }
+  }
+}
+
+}  // namespace
+
 void ThreadPool::drain(int thread) {
-  for (int64_t task; (task = next_.fetch_add(1, std::memory_order_relaxed)) < count_;) (*body_)(task, thread);
+  const int n = size();
+  int64_t task;
+  while (take(shares_[size_t(thread)].range, true, task)) (*body_)(task, thread);
+  for (int i = 1; i < n; ++i)
+    while (take(shares_[size_t((thread + i) % n)].range, false, task)) (*body_)(task, thread);
 }
 
 void ThreadPool::run(int64_t count, const Body& body) {
-  if (workers_.empty() || count <= 1) {
+  if (workers_.empty() || count <= 1 || count > int64_t(0xffffffffu)) {  // (shares count in 32 bits)
     for (int64_t task = 0; task < count; ++task) body(task, 0);
     return;
   }
   {
     std::lock_guard<std::mutex> lock(mutex_);
     body_ = &body;
-    count_ = count;
-    next_.store(0, std::memory_order_relaxed);
+    const int64_t n = size();
+    for (int64_t t = 0; t < n; ++t)
+      shares_[size_t(t)].range.store(uint64_t(count * t / n) << 32 | uint64_t(count * (t + 1) / n),
+                                     std::memory_order_relaxed);
     busy_.store(int(workers_.size()), std::memory_order_relaxed);
     generation_.fetch_add(1, std::memory_order_release);
   }

@@ -1,8 +1,16 @@
 // A small persistent pool of std::threads owned by a plan, so a run does not
 // pay for creating threads. run(count, body) calls body(task, thread) once
-// for every task in [0, count) on the calling thread and the workers, which
-// take the next task from a shared counter; it returns when all are done.
-// Which thread runs which task varies; the tasks themselves must not care.
+// for every task in [0, count) on the calling thread and the workers; it
+// returns when all are done. Which thread runs which task varies; the tasks
+// themselves must not care.
+//
+// Each thread starts on its own contiguous share of the tasks, front to
+// back, and when it is done takes the tasks of another share from the back
+// (work stealing). Neighbouring tasks write neighbouring outputs, which
+// share cache lines wherever a task's region does not end on a line (y is
+// the caller's buffer): with one shared counter, two cores ran neighbours
+// at the same time and passed those lines back and forth (at 2 threads,
+// DCGAN's 16x16 layer 5.3-6.3 ms against 4.9-5.0 ms with shares).
 //
 // Between runs a worker spins for about 100 us before it sleeps, and
 // the caller spins while the last tasks finish: runs that follow each other
@@ -15,6 +23,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -44,8 +53,12 @@ class ThreadPool {
   bool stop_ = false;                    // under mutex_
   std::atomic<int> busy_{0};             // workers still in the current run
   const Body* body_ = nullptr;
-  int64_t count_ = 0;
-  std::atomic<int64_t> next_{0};
+  // Per thread, its share's tasks not yet taken, [front, back), packed as
+  // front << 32 | back; a line each, so taking a task does not slow the others.
+  struct alignas(64) Share {
+    std::atomic<uint64_t> range{0};
+  };
+  std::unique_ptr<Share[]> shares_;
 };
 
 }  // namespace convt::cpu::detail
