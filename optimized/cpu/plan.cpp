@@ -439,8 +439,8 @@ bool plan_depthwise(PlanImpl& P, const Problem& p, const float* w, const IsaTrai
 
 // Register tile of position vectors: nv vectors for all phases (their
 // vectors are described together), each phase with its cheapest mr.
-// Returns nv; `cost`, if given, receives its step cycles per image.
-int position_tile(const std::vector<Phase>& phases, int64_t cog, const IsaTraits& it, double* cost = nullptr) {
+// Returns nv; `cost` receives its step cycles per image.
+int position_tile(const std::vector<Phase>& phases, int64_t cog, const IsaTraits& it, double& cost) {
   double best = std::numeric_limits<double>::infinity();
   int best_nv = 1;
   for (int nv : kNvChoices) {
@@ -456,7 +456,7 @@ int position_tile(const std::vector<Phase>& phases, int64_t cog, const IsaTraits
       best_nv = nv;
     }
   }
-  if (cost) *cost = best;
+  cost = best;
   return best_nv;
 }
 
@@ -471,8 +471,9 @@ int position_tile(const std::vector<Phase>& phases, int64_t cog, const IsaTraits
 // 25-30% faster, 8x8 -> 16x16 0-15%; FCN-8s's upsampling layers (21
 // channels, rows of 17, 35 and 71 positions: a vector and a bit) 10-58%;
 // and chosen against, rightly: DCGAN's 16x16 layer (cv 28% slower),
-// pix2pix's 8x8 layer with one image (20% slower).
-bool plan_channels(PlanImpl& P, const Problem& p, const float* w, const IsaTraits& it) {
+// pix2pix's 8x8 layer with one image (20% slower). `position_cost`: the
+// position vectors' step cycles per image (position_tile).
+bool plan_channels(PlanImpl& P, const Problem& p, const float* w, const IsaTraits& it, double position_cost) {
   const Geometry& G = P.geo;
   for (const Phase& ph : P.phases)
     if (G.cog * ph.view.m < 2 * it.vl || ph.view.nth * ph.view.ntw > 64) return false;
@@ -516,9 +517,8 @@ bool plan_channels(PlanImpl& P, const Problem& p, const float* w, const IsaTrait
         P.cv_classes[first + c].ypos.push_back(G.sh * j * G.w_out + G.sw * i);
       }
   }
-  double pos = 0, cv = 0;
-  position_tile(P.phases, G.cog, it, &pos);
-  pos *= double(p.n);
+  const double pos = position_cost * double(p.n);
+  double cv = 0;
   for (const PlanImpl::CvClass& k : P.cv_classes) {
     const int64_t rows = G.cog * P.phases[k.phase].view.m;
     cv += double(ceil_div(p.n * int64_t(k.xpos.size()), P.cv_nr)) * double(G.cig * int64_t(k.taps.size())) *
@@ -716,16 +716,18 @@ Result<Plan> make_plan(const Problem& p, const float* w, const float* bias, cons
   // every ISA and tile, and for both the position and the channel vectors:
   // it fixes the summation order).
   G.cb = std::min<int64_t>(G.cig, 32);
-  if (plan_channels(P, p, w, it)) {
+  // Register tile of position vectors (position_tile), whose cost the
+  // channel vectors must beat.
+  double position_cost = 0;
+  G.nv = position_tile(P.phases, G.cog, it, position_cost);
+  if (plan_channels(P, p, w, it, position_cost)) {
     plan.impl_ = std::move(impl);
     return plan;
   }
 
-  // Register tile: nv vectors for all phases (their vectors are described
-  // together), and per phase the mr rows that make the cheapest tile over
-  // its rows and vectors, counting the partial last block.
+  // Per phase the mr rows that make the cheapest tile over its rows and
+  // vectors, counting the partial last block.
   {
-    G.nv = position_tile(P.phases, G.cog, it);
     const int max_mr = std::min(kMaxMr, it.max_acc / G.nv);
     for (Phase& ph : P.phases) {
       double phase_best = std::numeric_limits<double>::infinity();
