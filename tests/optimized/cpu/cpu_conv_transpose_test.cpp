@@ -123,10 +123,11 @@ const char* const kProblems[] = {
     "mb1ic2ih1iw40oc2kh1kw21sw10pw10opw9",
     "mb1ic3ih7iw2oc4kh9kw2sh3sw1ph4pw0oph2opw0",
     // fused phases (one output channel, stride 10: 9 phases share offsets),
-    // the input packed per task (planes of 4 KiB and more, many channels)
+    // the input packed per task (planes of 2 KiB and more, many channels)
     "mb1ic24ih1iw40oc1kh1kw21sw10pw10opw9",
     "mb1ic16ih33iw40oc64kh3sh2ph1",
     "mb1ic16ih33iw39oc64kh3sh2ph1dh3",  // a task whose vectors read nothing: bias only
+    "mb4ic40ih12iw160oc1kh9sh3ph4oph2",  // tasks grown to whole rows (FSRCNN's taps span 4 rows)
     // channel vectors (small phases, several images; or one image whose
     // rows are a vector and a bit), the last row block and column tile
     // partial
@@ -300,6 +301,7 @@ TEST(CpuPlan, ChoosesThePathFromTheShape) {
       {"mb1ic2ih5oc10kh4sh2ph1g2", "phases"},  // multiplier 5: the register tile
       {"mb1ic24ih1iw40oc1kh1kw21sw10pw10opw9", "phase group 1: 9 fused"},
       {"mb1ic16ih33iw40oc64kh3sh2ph1", "input packed"},
+      {"mb4ic40ih12iw160oc1kh9sh3ph4oph2", "30 vectors per phase"},  // 3 rows of 10, not 24 vectors
       {"mb4ic24ih4iw4oc56kh4sh2ph1", "channel vectors"},  // a quarter of the lanes on taps outside
       {"mb3ic16ih7iw6oc44kh4sh2ph1nobias", "channel vectors"},
       {"mb1ic8ih16oc21kh4sh2nobias", "channel vectors"},  // rows of 17: position vectors half empty
