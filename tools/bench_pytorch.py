@@ -223,7 +223,12 @@ def main(argv):
         print(f"bench_pytorch: {e}", file=sys.stderr)
         return 2
 
-    import torch
+    try:
+        import torch
+    except ImportError:
+        print(f"bench_pytorch: {sys.executable} has no torch: install Debian's python3-torch "
+              "(apt-get install python3-torch) and run this script with /usr/bin/python3", file=sys.stderr)
+        return 2
     threads = a.threads or cores
     torch.set_num_threads(threads)
     context = {
