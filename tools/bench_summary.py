@@ -120,8 +120,13 @@ def main():
         return 2
     ctx = convt.get("context", {})
     peak = ctx.get("peak_gflops", "?").split(" ")[0]
+    # The FMA loop on all threads at once falls below the per-core peak
+    # times the threads when the host shares the cores (a loaded VM): then
+    # every layer's peak % is low in that run.
+    together = ctx.get("peak_gflops_measured_on_all_threads")
+    together = f", {together.split(' ')[0]} GFLOP/s on all threads at once" if together else ""
     print(f"Measured {ctx.get('date', '?')} on {ctx.get('cpu_model', '?')} ({ctx.get('num_cpus', '?')} cores), "
-          f"{ctx.get('threads', '?')} threads, peak {peak} GFLOP/s (convt's FMA loop); "
+          f"{ctx.get('threads', '?')} threads, peak {peak} GFLOP/s (convt's FMA loop{together}); "
           "times are medians of the repetitions.\n")
     print("| layer | cpu GFLOP/s | peak % | cpu µs | best oneDNN µs | vs oneDNN | vs PyTorch |")
     print("|---|---:|---:|---:|---:|---:|---:|")

@@ -31,7 +31,8 @@ def runs(backend, descriptor, medians, noise):
 
 REPORT = {
     "context": {"date": "2026-11-25", "cpu_model": "test", "num_cpus": 2, "threads": "2",
-                "peak_gflops": "236.0 (per core x threads; peak% uses it)"},
+                "peak_gflops": "236.0 (per core x threads; peak% uses it)",
+                "peak_gflops_measured_on_all_threads": "180.5"},
     "benchmarks": runs("cpu", BIG, 400.0, 50) + runs("onednn", BIG, 200.0, 5) + runs("onednn-nchw", BIG, 900.0, 5)
     + runs("cpu", SMALL, 100.0, 5) + runs("onednn", SMALL, 900.0, 5) + runs("onednn-nchw", SMALL, 800.0, 5),
 }
@@ -66,6 +67,7 @@ class BenchSummary(unittest.TestCase):
         self.assertIn("2.00x over 2 layers", r.stdout)
         self.assertIn("below 1.0x: 1 (dcgan_g2 0.50x)", r.stdout)
         self.assertIn("70% of peak or more: 1 of 1; dcgan_g2 75%", r.stdout)
+        self.assertIn("peak 236.0 GFLOP/s (convt's FMA loop, 180.5 GFLOP/s on all threads at once)", r.stdout)
 
     def test_pytorch_column(self):
         torch = {"context": {}, "benchmarks": [
