@@ -51,6 +51,7 @@ struct PhaseView {
   int64_t vp;
   int64_t nvec;       // vectors per image
   int64_t k;          // reduction length: C_in/groups * nth * ntw
+  int32_t nv;         // vectors of this phase's micro-kernel calls (a divisor of Geometry::nv)
   const float* wpack;  // packed weights of group 0 (group g at + g*cog*m*k)
 };
 
@@ -73,7 +74,7 @@ struct Geometry {
   int64_t c_out, h_out, w_out;
   int64_t cig, cog;
   int64_t sh, sw;
-  int32_t nv;         // micro-tile: PhaseView::mr rows x nv vectors
+  int32_t nv;         // vectors of the micro-tiles: PhaseView::mr rows x PhaseView::nv (a divisor of this)
   int64_t cb;         // input channels per chunk of the reduction
   int64_t vb;         // vectors of each phase per task (a multiple of nv)
   int64_t ahead;      // input prefetch distance in channels (about 600 cycles of work)

@@ -5,22 +5,43 @@
 // Register-blocked micro-kernel: NR columns x NV vectors of rows; per
 // reduction step it loads NV weight vectors and broadcasts one input of
 // each column, read in place (xc: each column's input at channel 0, tap 0).
+// The reduction runs over the chunks [k0, k1) of cb input channels only;
+// `part` (NR x NV*VL) holds the tile's sums between calls: they start from
+// the bias at chunk 0 and go to y after the last chunk (run_cv_task_impl).
 template <class I, int NR, int NV>
-void cv_micro(const CvTask& t, const float* const* xc, int64_t r0, const int64_t* xcol_y, int64_t ncols) {
+void cv_micro(const CvTask& t, const float* const* xc, int64_t r0, const int64_t* xcol_y, int64_t ncols,
+              int64_t k0, int64_t k1, float* part) {
   using V = typename I::V;
   constexpr int VL = I::VL;
   V acc[NR][NV];
+  if (k0 == 0) {
 #pragma GCC unroll 4
-  for (int v = 0; v < NV; ++v) {
-    const V b = t.bias ? I::load(t.bias + r0 + v * VL) : I::zero();
+    for (int v = 0; v < NV; ++v) {
+      const V b = t.bias ? I::load(t.bias + r0 + v * VL) : I::zero();
 #pragma GCC unroll 12
-    for (int c = 0; c < NR; ++c) acc[c][v] = b;
+      for (int c = 0; c < NR; ++c) acc[c][v] = b;
+    }
+  } else {
+#pragma GCC unroll 12
+    for (int c = 0; c < NR; ++c)
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) acc[c][v] = I::load(part + c * NV * VL + v * VL);
+  }
+  if (k1 >= t.cig) {
+    // The output lines this tile will write, asked for now so that the
+    // stores at its end find them in cache.
+    const int64_t rows = t.rows - r0 < NV * VL ? t.rows - r0 : NV * VL;
+    for (int64_t r = 0; r < rows; ++r) {
+      const float* yr = t.y + t.yrow[r0 + r];
+      I::prefetch_write(yr + xcol_y[0]);
+      I::prefetch_write(yr + xcol_y[ncols - 1]);
+    }
   }
   const float* xr[NR];
 #pragma GCC unroll 12
   for (int c = 0; c < NR; ++c) xr[c] = xc[c];
   const int64_t hw = t.hw;
-  for (int64_t c0 = 0; c0 < t.cig; c0 += t.cb) {
+  for (int64_t c0 = k0; c0 < k1; c0 += t.cb) {
     const int64_t cn = t.cig - c0 < t.cb ? t.cig - c0 : t.cb;
     for (int32_t a = 0; a < t.ntaps; ++a) {
       const int64_t width = int64_t(t.nv) * VL;
@@ -38,16 +59,17 @@ void cv_micro(const CvTask& t, const float* const* xc, int64_t r0, const int64_t
       }
     }
   }
-  // Lanes to their output elements: row r0 + v*VL + l of column c, row by
-  // row, so that the stores that follow each other write the columns of
-  // one output row (neighbours in y) rather than one column's rows, each
-  // in another plane. (Loops unrolled with constant indices: acc must stay
-  // in registers.)
-  alignas(64) float lanes[NR][NV * VL];
+  // (Loops unrolled with constant indices: acc must stay in registers.)
 #pragma GCC unroll 12
   for (int c = 0; c < NR; ++c)
 #pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) I::store_prefix(lanes[c] + v * VL, acc[c][v], VL);
+    for (int v = 0; v < NV; ++v) I::store_prefix(part + c * NV * VL + v * VL, acc[c][v], VL);
+  if (k1 < t.cig) return;
+  // Lanes to their output elements: row r0 + v*VL + l of column c, row by
+  // row, so that the stores that follow each other write the columns of
+  // one output row (neighbours in y) rather than one column's rows, each
+  // in another plane.
+  const float (*lanes)[NV * VL] = reinterpret_cast<const float (*)[NV * VL]>(part);
   const int64_t rows = t.rows - r0 < NV * VL ? t.rows - r0 : NV * VL;
   const int64_t* yrow = t.yrow + r0;
   for (int64_t r = 0; r < rows; ++r) {
@@ -58,16 +80,18 @@ void cv_micro(const CvTask& t, const float* const* xc, int64_t r0, const int64_t
 
 template <class I, int NV, int NR>
 struct CvDispatch {
-  static void call(int nr, const CvTask& t, const float* const* xc, int64_t r0, const int64_t* ycol, int64_t ncols) {
+  static void call(int nr, const CvTask& t, const float* const* xc, int64_t r0, const int64_t* ycol, int64_t ncols,
+                   int64_t k0, int64_t k1, float* part) {
     if (nr == NR)
-      cv_micro<I, NR, NV>(t, xc, r0, ycol, ncols);
+      cv_micro<I, NR, NV>(t, xc, r0, ycol, ncols, k0, k1, part);
     else
-      CvDispatch<I, NV, NR - 1>::call(nr, t, xc, r0, ycol, ncols);
+      CvDispatch<I, NV, NR - 1>::call(nr, t, xc, r0, ycol, ncols, k0, k1, part);
   }
 };
 template <class I, int NV>
 struct CvDispatch<I, NV, 0> {
-  static void call(int, const CvTask&, const float* const*, int64_t, const int64_t*, int64_t) {}
+  static void call(int, const CvTask&, const float* const*, int64_t, const int64_t*, int64_t, int64_t, int64_t,
+                   float*) {}
 };
 
 // A task's columns in tiles of nr, per block of nv vectors of rows (its
@@ -88,17 +112,31 @@ void run_cv_task_impl(const CvTask& t) {
       ycol[tile * nr + c] = n * t.ystride + t.yg + t.ypos[p];
     }
   }
-  for (int64_t r0 = 0; r0 < t.rows; r0 += int64_t(t.nv) * VL) {
+  // Cache blocking over the reduction: all tiles take one pass of chunks
+  // before the next, so the pass's weights (about 32 KiB) are loaded from
+  // L2 once and reused from L1 by every tile, where a tile running the
+  // whole reduction would stream all the block's weights from L2 per tile.
+  // The partial sums wait in `part` (exact: the order of each element's
+  // FMAs is unchanged).
+  const int64_t width = int64_t(t.nv) * VL;
+  const int64_t chunk_bytes = int64_t(t.ntaps) * t.cb * width * int64_t(sizeof(float));
+  const int64_t pass = chunk_bytes == 0 ? t.cig : t.cb * (chunk_bytes < 32768 ? 32768 / chunk_bytes : 1);
+  alignas(64) float part[kCvMaxColumns * 4 * VL];
+  for (int64_t r0 = 0; r0 < t.rows; r0 += width) {
     const int nv = t.nv;  // (the weights are zero past the rows)
-    for (int64_t tile = 0; tile < ntiles; ++tile) {
-      const int64_t col = t.c0 + tile * nr, ncols = t.c1 - col < nr ? t.c1 - col : nr;
-      const float* const* xc = xcol + tile * nr;
-      const int64_t* yc = ycol + tile * nr;
-      switch (nv) {
-        case 1: CvDispatch<I, 1, (I::kMaxAcc < kCvMaxNr ? I::kMaxAcc : kCvMaxNr)>::call(int(nr), t, xc, r0, yc, ncols); break;
-        case 2: CvDispatch<I, 2, (I::kMaxAcc / 2 < kCvMaxNr ? I::kMaxAcc / 2 : kCvMaxNr)>::call(int(nr), t, xc, r0, yc, ncols); break;
-        case 3: CvDispatch<I, 3, (I::kMaxAcc / 3 < kCvMaxNr ? I::kMaxAcc / 3 : kCvMaxNr)>::call(int(nr), t, xc, r0, yc, ncols); break;
-        default: CvDispatch<I, 4, (I::kMaxAcc / 4 < kCvMaxNr ? I::kMaxAcc / 4 : kCvMaxNr)>::call(int(nr), t, xc, r0, yc, ncols); break;
+    for (int64_t k0 = 0; k0 < t.cig; k0 += pass) {
+      const int64_t k1 = t.cig - k0 < pass ? t.cig : k0 + pass;
+      for (int64_t tile = 0; tile < ntiles; ++tile) {
+        const int64_t col = t.c0 + tile * nr, ncols = t.c1 - col < nr ? t.c1 - col : nr;
+        const float* const* xc = xcol + tile * nr;
+        const int64_t* yc = ycol + tile * nr;
+        float* pt = part + tile * nr * width;
+        switch (nv) {
+          case 1: CvDispatch<I, 1, (I::kMaxAcc < kCvMaxNr ? I::kMaxAcc : kCvMaxNr)>::call(int(nr), t, xc, r0, yc, ncols, k0, k1, pt); break;
+          case 2: CvDispatch<I, 2, (I::kMaxAcc / 2 < kCvMaxNr ? I::kMaxAcc / 2 : kCvMaxNr)>::call(int(nr), t, xc, r0, yc, ncols, k0, k1, pt); break;
+          case 3: CvDispatch<I, 3, (I::kMaxAcc / 3 < kCvMaxNr ? I::kMaxAcc / 3 : kCvMaxNr)>::call(int(nr), t, xc, r0, yc, ncols, k0, k1, pt); break;
+          default: CvDispatch<I, 4, (I::kMaxAcc / 4 < kCvMaxNr ? I::kMaxAcc / 4 : kCvMaxNr)>::call(int(nr), t, xc, r0, yc, ncols, k0, k1, pt); break;
+        }
       }
     }
   }

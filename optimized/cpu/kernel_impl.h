@@ -282,7 +282,7 @@ void run_phase(const Task& t, const PhaseView& P, int64_t g0, int64_t g1, const 
   describe<I>(G, P, v0, nvec, d);
 
   const int64_t hw = G.h_in * G.w_in, ohw = G.h_out * G.w_out;
-  const int nv = G.nv;
+  const int nv = P.nv;
 
   for (int64_t k0 = 0; k0 < nvec; k0 += nv) {
     const int real = nvec - k0 < nv ? int(nvec - k0) : nv;

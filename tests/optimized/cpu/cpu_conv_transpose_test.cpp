@@ -125,6 +125,7 @@ const char* const kProblems[] = {
     // fused phases (one output channel, stride 10: 9 phases share offsets),
     // the input packed per task (planes of 2 KiB and more, many channels)
     "mb1ic24ih1iw40oc1kh1kw21sw10pw10opw9",
+    "mb1ic32ih1iw640oc2kh1kw21sw10pw10opw9g2",  // the 9 fused phases in fewer vectors than the others
     "mb1ic16ih33iw40oc64kh3sh2ph1",
     "mb1ic16ih33iw39oc64kh3sh2ph1dh3",  // a task whose vectors read nothing: bias only
     "mb4ic40ih12iw160oc1kh9sh3ph4oph2",  // tasks grown to whole rows (FSRCNN's taps span 4 rows)
@@ -135,6 +136,7 @@ const char* const kProblems[] = {
     "mb3ic16ih7iw6oc44kh4sh2ph1nobias",
     "mb1ic8ih16oc21kh4sh2nobias",
     "mb5ic9ih3iw4oc33kh3sh2ph1oph1nobias",
+    "mb4ic136ih4iw4oc56kh4sh2ph1",  // the reduction in several passes over all tiles (136 channels)
     // the 1x1-input GEMM path, with a column tail
     "mb5ic7ih1oc9kh4kw3",
     "mb11ic6ih1oc20kh3g2nobias",
@@ -300,6 +302,9 @@ TEST(CpuPlan, ChoosesThePathFromTheShape) {
       {"mb1ic3ih7iw19oc12kh4sh2ph1oph1g3", "one input channel per group"},
       {"mb1ic2ih5oc10kh4sh2ph1g2", "phases"},  // multiplier 5: the register tile
       {"mb1ic24ih1iw40oc1kh1kw21sw10pw10opw9", "phase group 1: 9 fused"},
+      // one block of 9 rows x 2 vectors (the other phase: 1 x 8), not three
+      // of 3 x 8 each reading the input again; read twice, it is not packed
+      {"mb1ic32ih1iw640oc2kh1kw21sw10pw10opw9g2", "tile 9x2, row mode"},
       {"mb1ic16ih33iw40oc64kh3sh2ph1", "input packed"},
       {"mb4ic40ih12iw160oc1kh9sh3ph4oph2", "30 vectors per phase"},  // 3 rows of 10, not 24 vectors
       {"mb4ic24ih4iw4oc56kh4sh2ph1", "channel vectors"},  // a quarter of the lanes on taps outside
