@@ -137,6 +137,7 @@ const char* const kProblems[] = {
     "mb1ic8ih16oc21kh4sh2nobias",
     "mb5ic9ih3iw4oc33kh3sh2ph1oph1nobias",
     "mb4ic136ih4iw4oc56kh4sh2ph1",  // the reduction in several passes over all tiles (136 channels)
+    "mb4ic16ih8oc512kh4sh2ph1",     // tasks in blocks of one image (its output is 512 KiB)
     // the 1x1-input GEMM path, with a column tail
     "mb5ic7ih1oc9kh4kw3",
     "mb11ic6ih1oc20kh3g2nobias",
@@ -310,6 +311,7 @@ TEST(CpuPlan, ChoosesThePathFromTheShape) {
       {"mb4ic24ih4iw4oc56kh4sh2ph1", "channel vectors"},  // a quarter of the lanes on taps outside
       {"mb3ic16ih7iw6oc44kh4sh2ph1nobias", "channel vectors"},
       {"mb1ic8ih16oc21kh4sh2nobias", "channel vectors"},  // rows of 17: position vectors half empty
+      {"mb4ic16ih8oc512kh4sh2ph1", "1 image per block"},  // an image's input and output: 528 KiB
       {"mb4ic24ih4iw4oc40kh4sh2ph1", "phases"},           // channel vectors would pad 40 rows to 48
       {"mb1ic24ih4iw4oc40kh4sh2ph1", "phases"},           // one image: too few columns
       {"mb1ic16ih8oc16kh4sh2ph1", "phases"},              // rows for one vector
