@@ -27,14 +27,15 @@ void cv_micro(const CvTask& t, const float* const* xc, int64_t r0, const int64_t
 #pragma GCC unroll 4
       for (int v = 0; v < NV; ++v) acc[c][v] = I::load(part + c * NV * VL + v * VL);
   }
-  if (k1 >= t.cig) {
+  const bool to_y = k1 >= t.cig;
+  const int64_t rows = t.rows - r0 < NV * VL ? t.rows - r0 : NV * VL;
+  const int64_t* yrow = t.yrow + r0;
+  if (to_y) {
     // The output lines this tile will write, asked for now so that the
     // stores at its end find them in cache.
-    const int64_t rows = t.rows - r0 < NV * VL ? t.rows - r0 : NV * VL;
     for (int64_t r = 0; r < rows; ++r) {
-      const float* yr = t.y + t.yrow[r0 + r];
-      I::prefetch_write(yr + xcol_y[0]);
-      I::prefetch_write(yr + xcol_y[ncols - 1]);
+      I::prefetch_write(t.y + yrow[r] + xcol_y[0]);
+      I::prefetch_write(t.y + yrow[r] + xcol_y[ncols - 1]);
     }
   }
   const float* xr[NR];
@@ -64,17 +65,14 @@ void cv_micro(const CvTask& t, const float* const* xc, int64_t r0, const int64_t
   for (int c = 0; c < NR; ++c)
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) I::store_prefix(part + c * NV * VL + v * VL, acc[c][v], VL);
-  if (k1 < t.cig) return;
+  if (!to_y) return;
   // Lanes to their output elements: row r0 + v*VL + l of column c, row by
   // row, so that the stores that follow each other write the columns of
   // one output row (neighbours in y) rather than one column's rows, each
   // in another plane.
-  const float (*lanes)[NV * VL] = reinterpret_cast<const float (*)[NV * VL]>(part);
-  const int64_t rows = t.rows - r0 < NV * VL ? t.rows - r0 : NV * VL;
-  const int64_t* yrow = t.yrow + r0;
   for (int64_t r = 0; r < rows; ++r) {
     float* yr = t.y + yrow[r];
-    for (int64_t c = 0; c < ncols; ++c) yr[xcol_y[c]] = lanes[c][r];
+    for (int64_t c = 0; c < ncols; ++c) yr[xcol_y[c]] = part[c * NV * VL + r];
   }
 }
 
