@@ -78,6 +78,7 @@ struct Geometry {
   int64_t cb;         // input channels per chunk of the reduction
   int64_t vb;         // vectors of each phase per task (a multiple of nv)
   int64_t ahead;      // input prefetch distance in channels (about 600 cycles of work)
+  int64_t wahead;     // weight prefetch distance in floats (plan.cpp), or 0
   bool pack;          // copy each task's part of the input planes first (run_task_impl)
 };
 

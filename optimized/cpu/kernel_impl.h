@@ -34,6 +34,7 @@ struct MicroArgs {
   const int64_t* yrow;    // per row of the micro-block: its offset from y
   int64_t sw;
   int64_t ahead;          // x prefetch distance (floats), or 0: x is in cache already
+  int64_t wahead;         // weight prefetch distance (floats), or 0: the weights come from L2
   const int32_t* nseg;    // per vector (0 for the padding vectors of a short group)
   const Segment* seg;     // per vector x (VL + 1)
 };
@@ -101,6 +102,10 @@ void micro_kernel(const MicroArgs& a) {
     const int64_t cn = a.cig - c0 < a.cb ? a.cig - c0 : a.cb;
     const float* xc = a.x + c0 * a.hw;
     for (int32_t t = 0; t < a.ntaps; ++t, w += cn * MR) {
+      // The weights wahead floats on, one tap's worth (its lines), asked
+      // for now: they stream from L3/DRAM once per run (plan.cpp).
+      if (a.wahead)
+        for (const float *p = w + a.wahead, *e = p + cn * MR; p < e; p += 16) I::prefetch(p);
       const uint8_t flag = a.tflag[t];
       if (flag == 0) continue;  // no lane takes this tap: nothing to add
       const float* xp[NV];
@@ -319,6 +324,7 @@ void run_phase(const Task& t, const PhaseView& P, int64_t g0, int64_t g1, const 
         // Prefetch inputs only on the first pass over them; the later
         // micro-blocks find them in L1/L2.
         a.ahead = r == r0 && !packed ? G.ahead * hw : 0;
+        a.wahead = G.wahead;
         a.w = wg + r * P.k;
         a.bias = bg ? bg + r : nullptr;
         a.yrow = P.yrow + r;

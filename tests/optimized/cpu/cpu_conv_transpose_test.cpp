@@ -315,6 +315,7 @@ TEST(CpuPlan, ChoosesThePathFromTheShape) {
       {"mb4ic24ih4iw4oc40kh4sh2ph1", "phases"},           // channel vectors would pad 40 rows to 48
       {"mb1ic24ih4iw4oc40kh4sh2ph1", "phases"},           // one image: too few columns
       {"mb1ic16ih8oc16kh4sh2ph1", "phases"},              // rows for one vector
+      {"mb1ic16ih8oc16kh4sh2ph1", "weights prefetched"},  // one task per block of channels: read once
       {"mb4ic16ih1oc8kh4", "1x1-input GEMM"},
   };
   for (const auto& c : cases) {
