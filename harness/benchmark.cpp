@@ -5,6 +5,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <thread>
 
 #include "harness/data.h"
 #include "reference/descriptor.h"
@@ -13,6 +14,7 @@ namespace convt {
 namespace {
 
 constexpr uint64_t kSeed = 1;
+constexpr std::chrono::milliseconds kSettle{30};
 
 // One benchmark's data and prepared backend.
 struct Fixture {
@@ -71,6 +73,13 @@ void run_benchmark(benchmark::State& state, BenchmarkSet::Session& session, size
   if (!session.active || session.active->index != index) {
     session.active.reset();  // free the previous problem's tensors first
     session.active = make_fixture(plan, index, backend, p);
+    // The threads of the benchmark before may still be busy: OpenMP's
+    // workers (oneDNN's) spin for milliseconds after its last call (about
+    // 8 ms of CPU time on the 2-core development machine), and a benchmark
+    // started meanwhile shares a core with them (measured there: 20% slower
+    // over its first 20 ms). So each one starts after a pause long enough
+    // for them to sleep.
+    std::this_thread::sleep_for(kSettle);
   }
   Fixture& f = *session.active;
   const auto fail = [&](const std::string& message, bool unsupported) {

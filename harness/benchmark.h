@@ -2,8 +2,9 @@
 // benchmark per (backend, problem), named "<backend>/<canonical descriptor>".
 //
 // Per benchmark, outside the timed loop: seeded normal data (harness/data.h,
-// seed 1) and the backend's prepare() (its time is the counter prepare_s);
-// inside: backend.run(x, y) only. Counters (in Google Benchmark's JSON, so
+// seed 1), the backend's prepare() (its time is the counter prepare_s) and
+// a 30 ms pause, so that the threads of the benchmark before (OpenMP spins
+// after oneDNN's calls) are idle; inside: backend.run(x, y) only. Counters (in Google Benchmark's JSON, so
 // its tools/compare.py reads the report):
 //   GFLOP/s           flops_per_run(p) / run time: the useful products only
 //   bytes_per_second  bytes_per_run(p) / run time
