@@ -4,8 +4,9 @@
 // Per benchmark, outside the timed loop: seeded normal data (harness/data.h,
 // seed 1), the backend's prepare() (its time is the counter prepare_s) and
 // a 30 ms pause, so that the threads of the benchmark before (OpenMP spins
-// after oneDNN's calls) are idle; inside: backend.run(x, y) only. Counters (in Google Benchmark's JSON, so
-// its tools/compare.py reads the report):
+// after oneDNN's calls) are idle; inside: backend.run(x, y) only.
+// Counters (in Google Benchmark's JSON, so its tools/compare.py reads the
+// report):
 //   GFLOP/s           flops_per_run(p) / run time: the useful products only
 //   bytes_per_second  bytes_per_run(p) / run time
 //   bytes             bytes_per_run(p)

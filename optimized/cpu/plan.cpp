@@ -886,11 +886,11 @@ Result<Plan> make_plan(const Problem& p, const float* w, const float* bias, cons
   G.pack = pack_len > 0;
   // Where each task is the only one to read its weights (one image, one
   // block of vectors: every weight is read once per run, from L3 or DRAM),
-  // the micro-kernels prefetch them 4 taps ahead: a stream of 4 KiB pages
-  // that the hardware prefetchers start anew on each. Measured at 2
-  // threads (Xeon, in alternation): pix2pix's 8x8 layer (33.5 MB of
-  // weights, 64 positions) 5-12% faster, Simple Baselines' 7-11%; where
-  // the weights stay in L2 for the next task (U-Net, Mask R-CNN), none.
+  // the micro-kernels prefetch them 4 taps ahead (the hardware prefetchers
+  // stop at every 4 KiB page of that stream). Measured at 2 threads (Xeon,
+  // in alternation): pix2pix's 8x8 layer (33.5 MB of weights, 64
+  // positions) 5-12% faster, Simple Baselines' 5-7%; where the weights stay
+  // in L2 for the next task (U-Net, Mask R-CNN), none or a few % slower.
   if (p.n * P.nvb == 1) G.wahead = 4 * G.cb * mr0;
 
   // Pack the weights: per phase, group, channel block and micro-block of mr
