@@ -16,7 +16,9 @@
 //     the kernel taps that land on that phase; no product with an inserted
 //     zero is computed, every output element is written exactly once with
 //     the bias fused, and there is no column buffer; phases that read the
-//     same input offsets share one register tile;
+//     same input offsets share one register tile, and (one output channel
+//     per group) a phase whose taps contain another's joins its tile as
+//     rows that alone take the extra taps;
 //   - per phase an implicit GEMM: C[row, position] = sum over (ci, tap) of
 //     W[row, ci, tap] * X[ci, position + tap offset], register-blocked as
 //     rows (output channels of the fused phases) x vectors of positions,

@@ -50,9 +50,18 @@ struct PhaseView {
   // lane; otherwise vp = wq rounded up to VL ("row" mode).
   int64_t vp;
   int64_t nvec;       // vectors per image
-  int64_t k;          // reduction length: C_in/groups * nth * ntw
+  int64_t k;          // reduction length of every row: C_in/groups * (taps without xtap)
+  // Tail members (plan.cpp): with one output channel per group, a phase
+  // whose taps are another's and more, over the same positions (SuDoRM-RF:
+  // kernel 21, stride 10, one phase of 3 taps and nine of 2), joins it as
+  // its last mt rows. The taps with xtap[t] set are theirs alone: the
+  // tile's other rows skip them, and every row still adds its own taps in
+  // its own order.
+  const uint8_t* xtap;  // per tap: 1 where only the tail rows take it, or null (mt == 0)
+  int32_t mt;         // tail rows, the last of the group's rows (0: none)
+  int64_t kx;         // more reduction of each tail row: C_in/groups * (taps with xtap)
   int32_t nv;         // vectors of this phase's micro-kernel calls (a divisor of Geometry::nv)
-  const float* wpack;  // packed weights of group 0 (group g at + g*cog*m*k)
+  const float* wpack;  // packed weights of group 0 (group g at + g*(cog*m*k + mt*kx))
 };
 
 // The input elements that vectors [v0, v1) of phase P read, [lo, hi) of a

@@ -26,6 +26,8 @@ struct MicroArgs {
   int64_t cig, cb;        // input channels of the group; per chunk
   int32_t ntaps;
   int32_t ntw;            // column taps per row tap (taps are row-major)
+  const uint8_t* xtap;    // per tap: only the tail rows take it (PhaseView), or null
+  int32_t tail;           // tail rows, the micro-block's last (0: none)
   const int64_t* toff;    // per tap: input offset
   const int64_t* xoff;    // per vector: input offset of lane 0
   const uint32_t* tmask;  // per tap x NV: lanes that take the tap
@@ -61,6 +63,27 @@ __attribute__((always_inline)) inline void masked_steps(typename I::V (&acc)[MR]
     for (int r = 0; r < MR; ++r) {
 #pragma GCC unroll 8
       for (int v = LO; v < HI; ++v) acc[r][v] = I::fma_masked(acc[r][v], xv[v], wp + r, m[v]);
+    }
+  }
+}
+
+// The steps of a tail tap (PhaseView): rows [first, MR) only, weights
+// [channel][row - first], masked as in masked_steps (tail taps are few:
+// one mask path serves them all).
+template <class I, int MR, int NV>
+__attribute__((always_inline)) inline void tail_steps(typename I::V (&acc)[MR][NV], const float* const* xp,
+                                                       const typename I::M* m, const float* wp, int64_t cn,
+                                                       int64_t hw, int first) {
+  using V = typename I::V;
+  for (int64_t ci = 0, off = 0; ci < cn; ++ci, off += hw, wp += MR - first) {
+    V xv[NV];
+#pragma GCC unroll 8
+    for (int v = 0; v < NV; ++v) xv[v] = I::load_masked(xp[v] + off, m[v]);
+#pragma GCC unroll 24
+    for (int r = 0; r < MR; ++r) {
+      if (r < first) continue;
+#pragma GCC unroll 8
+      for (int v = 0; v < NV; ++v) acc[r][v] = I::fma_masked(acc[r][v], xv[v], wp + (r - first), m[v]);
     }
   }
 }
@@ -102,22 +125,30 @@ void micro_kernel(const MicroArgs& a) {
   for (int64_t c0 = 0; c0 < a.cig; c0 += a.cb) {
     const int64_t cn = a.cig - c0 < a.cb ? a.cig - c0 : a.cb;
     const float* xc = a.x + c0 * a.hw;
-    for (int32_t t = 0; t < a.ntaps; ++t, w += cn * MR) {
+    for (int32_t t = 0; t < a.ntaps; ++t) {
+      const int32_t rows = a.xtap && a.xtap[t] ? a.tail : MR;  // the rows that take tap t: the last `rows`
+      if (rows == 0) continue;
+      const float* wp = w;
+      w += cn * rows;
       // The weights wahead floats on, one tap's worth (its lines), asked
       // for now: they stream from L3/DRAM once per run (plan.cpp).
       if (a.wahead)
-        for (const float *p = w + a.wahead, *e = p + cn * MR; p < e; p += 16) I::prefetch(p);
+        for (const float *p = wp + a.wahead, *e = p + cn * rows; p < e; p += 16) I::prefetch(p);
       const uint8_t flag = a.tflag[t];
       if (flag == 0) continue;  // no lane takes this tap: nothing to add
       const float* xp[NV];
 #pragma GCC unroll 8
       for (int v = 0; v < NV; ++v) xp[v] = xc + (a.xoff[v] + a.toff[t]);
-      const float* wp = w;
       // x is prefetched on the first column tap of each row tap only: the
       // row's other taps read the same lines, a float or a few apart (on
       // SuDoRM-RF's 1x3-tap phase, three prefetches a load otherwise).
       const int64_t ahead = t % a.ntw == 0 ? a.ahead : 0;
-      if (flag == 1) {
+      if (rows < MR) {
+        typename I::M m[NV];
+#pragma GCC unroll 8
+        for (int v = 0; v < NV; ++v) m[v] = I::mask(a.tmask[t * NV + v]);
+        tail_steps<I, MR, NV>(acc, xp, m, wp, cn, a.hw, MR - rows);
+      } else if (flag == 1) {
         // Masked lanes: out-of-range taps, positions that are not outputs
         // (masked_steps). Taps that every lane takes run unmasked (fewer
         // mask registers live).
@@ -309,6 +340,7 @@ void run_phase(const Task& t, const PhaseView& P, int64_t g0, int64_t g1, const 
     a.cb = G.cb;
     a.ntaps = ntaps;
     a.ntw = ntw;
+    a.xtap = P.xtap;
     a.toff = P.toff;
     a.xoff = xoff;
     a.tmask = S.tmask;
@@ -320,7 +352,7 @@ void run_phase(const Task& t, const PhaseView& P, int64_t g0, int64_t g1, const 
       a.x = packed ? packed->x : t.x + (t.n * G.c_in + g * G.cig) * hw;
       const int64_t rows = G.cog * P.m;
       a.y = t.y + (t.n * G.c_out + g * G.cog) * ohw;
-      const float* wg = P.wpack + g * rows * P.k;
+      const float* wg = P.wpack + g * (rows * P.k + P.mt * P.kx);
       const float* bg = P.brow ? P.brow + g * rows : nullptr;
       // The task's rows, in micro-blocks of mr from its first (plan.cpp
       // packs the weights in the same blocks).
@@ -331,7 +363,10 @@ void run_phase(const Task& t, const PhaseView& P, int64_t g0, int64_t g1, const 
         // micro-blocks find them in L1/L2.
         a.ahead = packed || r != r0 ? 0 : next ? next : G.ahead * hw;
         a.wahead = G.wahead;
-        a.w = wg + r * P.k;
+        // Tail rows (the group's last mt) carry kx more weights each.
+        const int64_t tail0 = rows - P.mt, before = r > tail0 ? r - tail0 : 0;
+        a.tail = r + mr > tail0 ? int32_t(r + mr - tail0 < mr ? r + mr - tail0 : mr) : 0;
+        a.w = wg + r * P.k + before * P.kx;
         a.bias = bg ? bg + r : nullptr;
         a.yrow = P.yrow + r;
         dispatch_impl<I>(nv, mr, a);
@@ -353,7 +388,10 @@ void run_task_impl(const Task& t) {
     // (asked for by every micro-block of every later phase, DCGAN's 16x16
     // layer ran 10% slower). Measured at 2 threads (Xeon, in alternation,
     // with the prefetch on the first column tap only, micro_kernel):
-    // SuDoRM-RF 4-6% faster, the other unpacked layers the same.
+    // SuDoRM-RF 4-6% faster, the other unpacked layers the same. (Since
+    // SuDoRM-RF's phases are one tile, add_tail_members, none of its tasks
+    // has a second phase; its second micro-block prefetching instead was
+    // 2% slower, Zen 5.)
     for (int32_t q = 0; q < t.nphases; ++q) {
       const PhaseView& P = t.phases[q];
       const bool linear = P.vp == G.w_in || P.hq == 1;

@@ -106,6 +106,7 @@ struct Phase {
   std::vector<int64_t> moff;                 // per member: qh * W_out + qw
   std::vector<int64_t> yrow;
   std::vector<float> brow;
+  std::vector<uint8_t> xtap;                 // tail members' taps (PhaseView::xtap), or empty
   bool pitch = false;
   int64_t wpack_offset = 0;
 };
@@ -139,9 +140,78 @@ double step_cycles(int mr, int nv, double fpc) {
 // mr rows x nv vectors, counting the partial last block of rows and the
 // padding vectors of the last group (both are computed).
 double phase_cost(const PhaseView& v, int64_t cog, int mr, int nv, double fpc) {
-  const int64_t rows = cog * v.m, full = rows / mr, rest = rows % mr;
-  return double((v.nvec + nv - 1) / nv) * double(std::max<int64_t>(v.k, 1)) *
-         (double(full) * step_cycles(mr, nv, fpc) + (rest ? step_cycles(int(rest), nv, fpc) : 0.0));
+  const auto rows_cost = [&](int64_t rows, int64_t k) {
+    const int64_t full = rows / mr, rest = rows % mr;
+    return double(std::max<int64_t>(k, 1)) *
+           (double(full) * step_cycles(mr, nv, fpc) + (rest ? step_cycles(int(rest), nv, fpc) : 0.0));
+  };
+  return double((v.nvec + nv - 1) / nv) * (rows_cost(cog * v.m, v.k) + (v.mt ? rows_cost(v.mt, v.kx) : 0.0));
+}
+
+// Tail members (kernel.h, PhaseView), with one output channel per group
+// (so the tail members' rows can be the tile's last): a phase whose row and
+// column tap offsets contain another's, in the same order, over the same
+// positions, joins it; the other's members keep their own taps (-1 in kh,
+// kw where they have none). Without them, the phase with more taps makes a
+// tile of its own, one row, load-bound: SuDoRM-RF's phase of 3 taps took a
+// third of the layer's time for a seventh of its FMAs; joined (one 10-row
+// tile, 5x4), the layer is 16-20% faster (2 threads, Zen 5 EPYC, in
+// alternation; 378 us against oneDNN's 443 in one convt bench run). Each
+// row's FMAs are the same, in the same order: the output's bits do not
+// change. True if any joined.
+bool add_tail_members(std::vector<Phase>& phases, int64_t cig, int64_t cog) {
+  if (cog != 1) return false;
+  // Where each element of a lies in b, or empty if a is not a subsequence of b.
+  const auto positions = [](const std::vector<int64_t>& a, const std::vector<int64_t>& b) {
+    std::vector<int64_t> at;
+    for (size_t i = 0, j = 0; i < a.size(); ++i, ++j) {
+      while (j < b.size() && b[j] != a[i]) ++j;
+      if (j == b.size()) return std::vector<int64_t>{};
+      at.push_back(int64_t(j));
+    }
+    return at;
+  };
+  bool any = false;
+  for (size_t a = 0; a < phases.size(); ++a)
+    for (size_t b = 0; b < phases.size(); ++b) {
+      Phase& base = phases[a];
+      const Phase& tail = phases[b];
+      if (a == b || base.view.mt || tail.view.mt || base.view.hq != tail.view.hq || base.view.wq != tail.view.wq ||
+          base.toff.empty() || base.toff.size() >= tail.toff.size())
+        continue;
+      const std::vector<int64_t> ih = positions(base.offh, tail.offh), iw = positions(base.offw, tail.offw);
+      if (ih.size() != base.offh.size() || iw.size() != base.offw.size()) continue;
+      // The base members' taps on the tail's grid; the taps they lack.
+      for (size_t m = 0; m < base.kh.size(); ++m) {
+        std::vector<int64_t> kh(tail.offh.size(), -1), kw(tail.offw.size(), -1);
+        for (size_t i = 0; i < ih.size(); ++i) kh[size_t(ih[i])] = base.kh[m][i];
+        for (size_t i = 0; i < iw.size(); ++i) kw[size_t(iw[i])] = base.kw[m][i];
+        base.kh[m] = kh;
+        base.kw[m] = kw;
+      }
+      base.xtap.clear();
+      for (int64_t k : base.kh[0])
+        for (int64_t l : base.kw[0]) base.xtap.push_back(k < 0 || l < 0);
+      PhaseView& v = base.view;
+      v.mt = tail.view.m;
+      v.kx = cig * (int64_t(tail.toff.size()) - int64_t(base.toff.size()));
+      v.m += tail.view.m;
+      v.nth = tail.view.nth;
+      v.ntw = tail.view.ntw;
+      v.tmin = tail.view.tmin;
+      v.tmax = tail.view.tmax;
+      base.offh = tail.offh;
+      base.offw = tail.offw;
+      base.toff = tail.toff;
+      base.kh.insert(base.kh.end(), tail.kh.begin(), tail.kh.end());
+      base.kw.insert(base.kw.end(), tail.kw.begin(), tail.kw.end());
+      base.moff.insert(base.moff.end(), tail.moff.begin(), tail.moff.end());
+      phases.erase(phases.begin() + std::ptrdiff_t(b));
+      any = true;
+      a = size_t(-1);  // start over: the phases moved
+      break;
+    }
+  return any;
 }
 
 }  // namespace
@@ -615,7 +685,9 @@ std::string Plan::describe() const {
                   std::to_string(P.mb) + " channels x " + std::to_string(P.geo.vb) + " vectors per phase";
   for (size_t q = 0; q < P.phases.size(); ++q) {
     const PhaseView& v = P.phases[q].view;
-    s += "; phase group " + std::to_string(q) + ": " + std::to_string(v.m) + " fused, " + std::to_string(v.nth) +
+    s += "; phase group " + std::to_string(q) + ": " + std::to_string(v.m) + " fused" +
+         (v.mt ? " (" + std::to_string(v.mt) + " with " + std::to_string(v.kx / P.geo.cig) + " more taps)" : "") +
+         ", " + std::to_string(v.nth) +
          "x" + std::to_string(v.ntw) + " taps, tile " + std::to_string(v.mr) + "x" + std::to_string(v.nv) +
          ", " + (P.phases[q].pitch ? "pitch" : "row") + " mode";
   }
@@ -739,6 +811,7 @@ Result<Plan> make_plan(const Problem& p, const float* w, const float* bias, cons
     plan.impl_ = std::move(impl);
     return plan;
   }
+  if (add_tail_members(P.phases, G.cig, G.cog)) G.nv = position_tile(P.phases, G.cog, it, position_cost);
 
   // Per phase the mr rows that make the cheapest tile over its rows and
   // vectors, counting the partial last block.
@@ -756,7 +829,8 @@ Result<Plan> make_plan(const Problem& p, const float* w, const float* bias, cons
       // the whole reduction); where fewer vectors let one block take all
       // its rows at no more than 5% more FMA cycles, it takes them.
       // Measured at 2 threads (Xeon): SuDoRM-RF's 9 fused phases as one
-      // 9x2 block rather than three 3x8, the layer 9-15% faster.
+      // 9x2 block rather than three 3x8, the layer 9-15% faster (before its
+      // tenth phase joined them, add_tail_members).
       ph.view.nv = G.nv;
       const int64_t rows = G.cog * ph.view.m;
       if (ceil_div(rows, ph.view.mr) > 1)
@@ -780,7 +854,7 @@ Result<Plan> make_plan(const Problem& p, const float* w, const float* bias, cons
   int64_t k_all = 0, max_nvec = 1;  // k_all: weights per output channel
   bool one_tile = true;              // every phase has the same m and mr
   for (const Phase& ph : P.phases) {
-    k_all += ph.view.k * ph.view.m;
+    k_all += ph.view.k * ph.view.m + ph.view.kx * ph.view.mt;
     max_nvec = std::max(max_nvec, ph.view.nvec);
     one_tile = one_tile && ph.view.m == P.phases[0].view.m && ph.view.mr == mr0;
   }
@@ -845,7 +919,7 @@ Result<Plan> make_plan(const Problem& p, const float* w, const float* bias, cons
         const int64_t v0 = b * vb, v1 = std::min(v0 + vb, v.nvec);
         if (v0 >= v1) continue;
         positions = std::max(positions, (v1 - v0) * it.vl);
-        s.fmas += double((v1 - v0) * it.vl) * double(v.k * v.m * std::min(P.mb, G.cog));
+        s.fmas += double((v1 - v0) * it.vl) * double((v.k * v.m + v.kx * v.mt) * std::min(P.mb, G.cog));
         int64_t a, c;
         input_span(v, v0, v1, it.vl, G.w_in, a, c);
         lo = std::min(lo, a);
@@ -861,8 +935,8 @@ Result<Plan> make_plan(const Problem& p, const float* w, const float* bias, cons
   int64_t pack_len = 0;
   // (And only where a task reads its input three times or more, once per
   // micro-block of rows of each phase: read once or twice, it costs less
-  // in place than copied. SuDoRM-RF, two phase groups of one block each,
-  // 6-9% faster unpacked.)
+  // in place than copied. SuDoRM-RF, then two phase groups of one block
+  // each, 6-9% faster unpacked; now one of two blocks.)
   int64_t reads = 0;
   for (const Phase& ph : P.phases) reads += ceil_div(std::min(P.mb, G.cog) * ph.view.m, ph.view.mr);
   if (G.h_in * G.w_in >= 512 && G.cig >= 8 && reads >= 3) {
@@ -905,7 +979,7 @@ Result<Plan> make_plan(const Problem& p, const float* w, const float* bias, cons
   int64_t total = 0;
   for (Phase& ph : P.phases) {
     ph.wpack_offset = total;
-    total += p.groups * G.cog * ph.view.m * ph.view.k;
+    total += p.groups * (G.cog * ph.view.m * ph.view.k + ph.view.mt * ph.view.kx);
   }
   P.wpack.resize(size_t(total));
   const int64_t kH = p.kernel.h, kW = p.kernel.w;
@@ -918,14 +992,16 @@ Result<Plan> make_plan(const Problem& p, const float* w, const float* bias, cons
         for (int64_t r0 = b0; r0 < std::min(rows, b0 + P.mb * v.m); r0 += v.mr) {
           const int64_t mr = std::min({int64_t(v.mr), rows - r0, b0 + P.mb * v.m - r0});
           for (int64_t c0 = 0; c0 < G.cig; c0 += G.cb)
-            for (int64_t th = 0; th < v.nth; ++th)
-              for (int64_t tw = 0; tw < v.ntw; ++tw)
-                for (int64_t ci = c0; ci < std::min(G.cig, c0 + G.cb); ++ci)
-                  for (int64_t r = r0; r < r0 + mr; ++r) {
-                    const size_t m = size_t(r % v.m);
-                    *dst++ = w[(((g * G.cig + ci) * G.cog + r / v.m) * kH + ph.kh[m][size_t(th)]) * kW +
-                               ph.kw[m][size_t(tw)]];
-                  }
+            for (int64_t t = 0; t < int64_t(v.nth) * v.ntw; ++t) {
+              // Tail taps: the block's tail rows only (the group's last mt).
+              const int64_t first = ph.xtap.empty() || !ph.xtap[size_t(t)] ? r0 : std::max(r0, rows - v.mt);
+              const size_t th = size_t(t / v.ntw), tw = size_t(t % v.ntw);
+              for (int64_t ci = c0; ci < std::min(G.cig, c0 + G.cb); ++ci)
+                for (int64_t r = first; r < r0 + mr; ++r) {
+                  const size_t m = size_t(r % v.m);
+                  *dst++ = w[(((g * G.cig + ci) * G.cog + r / v.m) * kH + ph.kh[m][th]) * kW + ph.kw[m][tw]];
+                }
+            }
         }
     for (int64_t r = 0; r < rows; ++r) ph.yrow.push_back(r / v.m * G.h_out * G.w_out + ph.moff[size_t(r % v.m)]);
     if (p.bias)
@@ -939,6 +1015,7 @@ Result<Plan> make_plan(const Problem& p, const float* w, const float* bias, cons
     v.offh = ph.offh.data();
     v.offw = ph.offw.data();
     v.toff = ph.toff.data();
+    v.xtap = ph.xtap.empty() ? nullptr : ph.xtap.data();
     v.wpack = P.wpack.data() + ph.wpack_offset;
     v.yrow = ph.yrow.data();
     v.brow = p.bias ? ph.brow.data() : nullptr;

@@ -125,7 +125,14 @@ const char* const kProblems[] = {
     // fused phases (one output channel, stride 10: 9 phases share offsets),
     // the input packed per task (planes of 2 KiB and more, many channels)
     "mb1ic24ih1iw40oc1kh1kw21sw10pw10opw9",
-    "mb1ic32ih1iw640oc2kh1kw21sw10pw10opw9g2",  // the 9 fused phases in fewer vectors than the others
+    "mb1ic32ih1iw640oc2kh1kw21sw10pw10opw9g2",
+    // tail members (one output channel: a phase with more taps joins one
+    // whose taps it contains): an extra column tap last, first, and extra
+    // row and column taps in 2-D, one in several micro-blocks
+    "mb2ic6ih1iw30oc2kh1kw7sw3pw1opw2g2",
+    "mb1ic5ih6iw9oc1kh9sh4ph4oph3",
+    "mb1ic64ih1iw300oc1kh1kw45sw20pw3",
+    "mb1ic32ih1iw640oc2kh1kw18sw9pw9g2",  // 9 fused phases in fewer vectors than the tile's
     "mb1ic16ih33iw40oc64kh3sh2ph1",
     "mb1ic16ih33iw39oc64kh3sh2ph1dh3",  // a task whose vectors read nothing: bias only
     "mb4ic40ih12iw160oc1kh9sh3ph4oph2",  // tasks grown to whole rows (FSRCNN's taps span 4 rows)
@@ -302,10 +309,12 @@ TEST(CpuPlan, ChoosesThePathFromTheShape) {
       {"mb1ic2ih9iw40oc2kh6kw9ph2pw4g2nobias", "one input channel per group"},
       {"mb1ic3ih7iw19oc12kh4sh2ph1oph1g3", "one input channel per group"},
       {"mb1ic2ih5oc10kh4sh2ph1g2", "phases"},  // multiplier 5: the register tile
-      {"mb1ic24ih1iw40oc1kh1kw21sw10pw10opw9", "phase group 1: 9 fused"},
-      // one block of 9 rows x 2 vectors (the other phase: 1 x 8), not three
-      // of 3 x 8 each reading the input again; read twice, it is not packed
-      {"mb1ic32ih1iw640oc2kh1kw21sw10pw10opw9g2", "tile 9x2, row mode"},
+      // the phase of 3 taps (k = 0, 10, 20) with the nine of 2 as their tail
+      {"mb1ic24ih1iw40oc1kh1kw21sw10pw10opw9", "phase group 0: 10 fused (1 with 1 more taps), 1x3 taps"},
+      {"mb1ic5ih6iw9oc1kh9sh4ph4oph3", "12 fused (3 with 2 more taps), 2x3 taps"},
+      // one block of 9 rows x 2 vectors, not three of 3 x 8 each reading
+      // the input again; read once, it is not packed
+      {"mb1ic32ih1iw640oc2kh1kw18sw9pw9g2", "tile 9x2, row mode"},
       {"mb1ic16ih33iw40oc64kh3sh2ph1", "input packed"},
       {"mb4ic40ih12iw160oc1kh9sh3ph4oph2", "30 vectors per phase"},  // 3 rows of 10, not 24 vectors
       {"mb4ic24ih4iw4oc56kh4sh2ph1", "channel vectors"},  // a quarter of the lanes on taps outside
