@@ -61,6 +61,12 @@ struct PhaseView {
   int32_t mt;         // tail rows, the last of the group's rows (0: none)
   int64_t kx;         // more reduction of each tail row: C_in/groups * (taps with xtap)
   int32_t nv;         // vectors of this phase's micro-kernel calls (a divisor of Geometry::nv)
+  // Stride 2 along W: rows 2r and 2r+1 are phases qw = 0 and 1 of the same
+  // channel and qh (yrow one apart), and every micro-block holds whole
+  // pairs. Their lanes interleave into consecutive outputs, so the pair is
+  // stored as full vectors (kernel_impl.h), not as two every-other-element
+  // masked stores.
+  bool pairs;
   const float* wpack;  // packed weights of group 0 (group g at + g*(cog*m*k + mt*kx))
 };
 

@@ -59,6 +59,19 @@ struct Avx2 {
   }
   static V fma_lanes(V acc, V x, V w, M m) { return _mm256_blendv_ps(acc, _mm256_fmadd_ps(x, w, acc), m); }
 
+  // Pairs (PhaseView::pairs): a whole vector of each, interleaved by
+  // unpack and a swap of halves into two full stores; else one by one.
+  static void store_pair(V a, V b, const Segment* seg, int32_t nseg, float* y) {
+    if (nseg == 1 && seg[0].count == VL) {
+      const V lo = _mm256_unpacklo_ps(a, b), hi = _mm256_unpackhi_ps(a, b);  // a0 b0 a1 b1 | a4 b4 a5 b5, ...
+      _mm256_storeu_ps(y + seg[0].yoff, _mm256_permute2f128_ps(lo, hi, 0x20));
+      _mm256_storeu_ps(y + seg[0].yoff + VL, _mm256_permute2f128_ps(lo, hi, 0x31));
+      return;
+    }
+    store(a, seg, nseg, y, 2);
+    store(b, seg, nseg, y + 1, 2);
+  }
+
   static void store(V acc, const Segment* seg, int32_t nseg, float* y, int64_t sw) {
     if (sw == 1 && nseg == 1 && seg[0].count == VL) {
       _mm256_storeu_ps(y + seg[0].yoff, acc);

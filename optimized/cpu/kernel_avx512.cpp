@@ -107,6 +107,26 @@ struct Avx512 {
     }
   }
 
+  // Pairs (PhaseView::pairs): one permute of both accumulators interleaves
+  // 8 lanes of each into 16 consecutive outputs, one store writes them.
+  static void store_pair(V a, V b, const Segment* seg, int32_t nseg, float* y) {
+    const __m512i interleave = _mm512_loadu_si512(kInterleave);
+    for (int32_t s = 0; s < nseg; ++s) {
+      float* d = y + seg[s].yoff;
+      for (int32_t first = 0; first < seg[s].count; first += 8) {
+        const int32_t n = seg[s].count - first < 8 ? seg[s].count - first : 8;
+        const __m512i idx = _mm512_add_epi32(interleave, _mm512_set1_epi32(seg[s].lane0 + first));
+        const V both = _mm512_permutex2var_ps(a, idx, b);
+        if (n == 8)
+          _mm512_storeu_ps(d + 2 * first, both);
+        else
+          _mm512_mask_storeu_ps(d + 2 * first, M((1u << (2 * n)) - 1), both);
+      }
+    }
+  }
+  // Output k of a pair takes lane k / 2 of a (k even) or of b (k odd: + 16).
+  static constexpr int32_t kInterleave[16] = {0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23};
+
   // For stride sw: lane k -> k / sw (capped at 15), and the lanes k % sw == 0.
   static constexpr int32_t kSpread[8][16] = {
       {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},

@@ -14,6 +14,7 @@
 //   load(p), load_masked(p, m)             masked lanes are not read
 //   fma(acc, x, w), fma_masked(acc, x, w, m)  acc + x * *w, masked lanes keep acc
 //   store(acc, segments, count, y, sw)     lanes to their output elements
+//   store_pair(a, b, segments, count, y)   sw = 2: a's lanes to y + 2k, b's to y + 2k + 1
 //   store_prefix(p, acc, n)                the first n lanes to p[0..n)
 //   prefetch(p), prefetch_write(p)         hints only (any address)
 
@@ -28,6 +29,7 @@ struct MicroArgs {
   int32_t ntw;            // column taps per row tap (taps are row-major)
   const uint8_t* xtap;    // per tap: only the tail rows take it (PhaseView), or null
   int32_t tail;           // tail rows, the micro-block's last (0: none)
+  bool pairs;             // rows 2r, 2r+1 store together (PhaseView::pairs)
   const int64_t* toff;    // per tap: input offset
   const int64_t* xoff;    // per vector: input offset of lane 0
   const uint32_t* tmask;  // per tap x NV: lanes that take the tap
@@ -104,12 +106,14 @@ void micro_kernel(const MicroArgs& a) {
   // at the end find them in cache) and, in the reduction, the inputs a few
   // channels ahead: with many channel planes read in parallel, the hardware
   // prefetchers cannot follow and L3/DRAM latency would stall the FMAs.
-  for (int r = 0; r < MR; ++r)
+  // (Paired rows write the same lines: the even row asks for them.)
+  const int rstep = MR % 2 == 0 && a.pairs ? 2 : 1;
+  for (int r = 0; r < MR; r += rstep)
     for (int v = 0; v < NV; ++v) {
       const Segment* sg = a.seg + v * (I::VL + 1);
       for (int32_t s = 0; s < a.nseg[v]; ++s) {
         const float* first = a.y + a.yrow[r] + sg[s].yoff;
-        const float* last = first + (sg[s].count - 1) * a.sw;
+        const float* last = first + (sg[s].count - 1) * a.sw + (rstep - 1);
         for (const float* p = first; p <= last; p += 16) I::prefetch_write(p);
         I::prefetch_write(last);
       }
@@ -180,6 +184,17 @@ void micro_kernel(const MicroArgs& a) {
           }
         }
       }
+    }
+  }
+  if constexpr (MR % 2 == 0) {
+    if (a.pairs) {
+#pragma GCC unroll 12
+      for (int r = 0; r < MR; r += 2) {
+        float* yr = a.y + a.yrow[r];
+#pragma GCC unroll 8
+        for (int v = 0; v < NV; ++v) I::store_pair(acc[r][v], acc[r + 1][v], a.seg + v * (I::VL + 1), a.nseg[v], yr);
+      }
+      return;
     }
   }
 #pragma GCC unroll 24
@@ -341,6 +356,7 @@ void run_phase(const Task& t, const PhaseView& P, int64_t g0, int64_t g1, const 
     a.ntaps = ntaps;
     a.ntw = ntw;
     a.xtap = P.xtap;
+    a.pairs = P.pairs;
     a.toff = P.toff;
     a.xoff = xoff;
     a.tmask = S.tmask;

@@ -37,6 +37,9 @@ struct Scalar {
   static void store(V acc, const Segment* seg, int32_t nseg, float* y, int64_t) {
     if (nseg) y[seg[0].yoff] = acc;
   }
+  static void store_pair(V a, V b, const Segment* seg, int32_t nseg, float* y) {
+    if (nseg) y[seg[0].yoff] = a, y[seg[0].yoff + 1] = b;
+  }
 };
 
 #include "optimized/cpu/kernel_impl.h"

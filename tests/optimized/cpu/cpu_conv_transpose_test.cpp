@@ -100,6 +100,10 @@ const char* const kProblems[] = {
     "mb1ic3ih5iw33oc3kh4sh2ph1",
     "mb2ic4ih4iw4oc5kh4sh2ph1",               // 4x4 phases: vectors span rows (pitch mode)
     "mb2ic6ih3iw5oc9kh2sh2",
+    // paired stores (stride 2, phases qw = 0 and 1 in one tile): vectors
+    // whose lanes split over rows, whole rows of vectors, groups
+    "mb1ic4ih3iw40oc3kh2sh2",
+    "mb2ic6ih6iw21oc6kh2sh2g2",
     "mb1ic2ih2iw1oc3kh3sh2ph1oph1",
     // register-tile remainders: output channels off mr, input channels off the chunk
     "mb1ic33ih4iw6oc25kh3sh2ph1",
@@ -326,6 +330,7 @@ TEST(CpuPlan, ChoosesThePathFromTheShape) {
       {"mb1ic16ih8oc16kh4sh2ph1", "phases"},              // rows for one vector
       {"mb1ic16ih8oc16kh4sh2ph1", "weights prefetched"},  // one task per block of channels: read once
       {"mb4ic16ih1oc8kh4", "1x1-input GEMM"},
+      {"mb1ic16ih20oc8kh2sh2", "paired stores"},  // U-Net's and Mask R-CNN's 2x2 stride-2 layers
   };
   for (const auto& c : cases) {
     const Problem p = problem(c.problem);
