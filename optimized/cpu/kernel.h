@@ -51,14 +51,15 @@ struct PhaseView {
   int64_t vp;
   int64_t nvec;       // vectors per image
   int64_t k;          // reduction length of every row: C_in/groups * (taps without xtap)
-  // Tail members (plan.cpp): with one output channel per group, a phase
-  // whose taps are another's and more, over the same positions (SuDoRM-RF:
-  // kernel 21, stride 10, one phase of 3 taps and nine of 2), joins it as
-  // its last mt rows. The taps with xtap[t] set are theirs alone: the
-  // tile's other rows skip them, and every row still adds its own taps in
-  // its own order.
+  // Tail members (plan.cpp): a phase whose taps are another's and more,
+  // over the same positions, joins it as its last mt members (SuDoRM-RF:
+  // kernel 21, stride 10, one phase of 3 taps after nine of 2; CycleGAN:
+  // kernel 3, stride 2, phase qw = 1 of 2 column taps after qw = 0 of 1).
+  // Tail rows are those of tail members, R % m >= m - mt (tail_before).
+  // The taps with xtap[t] set are theirs alone: the tile's other rows skip
+  // them, and every row still adds its own taps in its own order.
   const uint8_t* xtap;  // per tap: 1 where only the tail rows take it, or null (mt == 0)
-  int32_t mt;         // tail rows, the last of the group's rows (0: none)
+  int32_t mt;         // tail members (0: none)
   int64_t kx;         // more reduction of each tail row: C_in/groups * (taps with xtap)
   int32_t nv;         // vectors of this phase's micro-kernel calls (a divisor of Geometry::nv)
   // Stride 2 along W: rows 2r and 2r+1 are phases qw = 0 and 1 of the same
@@ -67,8 +68,14 @@ struct PhaseView {
   // stored as full vectors (kernel_impl.h), not as two every-other-element
   // masked stores.
   bool pairs;
-  const float* wpack;  // packed weights of group 0 (group g at + g*(cog*m*k + mt*kx))
+  const float* wpack;  // packed weights of group 0 (group g at + g*cog*(m*k + mt*kx))
 };
+
+// Tail rows (PhaseView::mt) among rows [0, r) of a group.
+inline int64_t tail_before(const PhaseView& P, int64_t r) {
+  const int64_t in = r % P.m - (P.m - P.mt);
+  return r / P.m * P.mt + (in > 0 ? in : 0);
+}
 
 // The input elements that vectors [v0, v1) of phase P read, [lo, hi) of a
 // plane (before clipping to the plane): lane l of the vector whose lane 0

@@ -28,7 +28,8 @@ struct MicroArgs {
   int32_t ntaps;
   int32_t ntw;            // column taps per row tap (taps are row-major)
   const uint8_t* xtap;    // per tap: only the tail rows take it (PhaseView), or null
-  int32_t tail;           // tail rows, the micro-block's last (0: none)
+  int32_t tail;           // tail rows of the micro-block (0: none)
+  int32_t tail_step;      // 1: they are its last `tail` rows; 2: its odd rows (two members, one tail)
   bool pairs;             // rows 2r, 2r+1 store together (PhaseView::pairs)
   const int64_t* toff;    // per tap: input offset
   const int64_t* xoff;    // per vector: input offset of lane 0
@@ -69,23 +70,25 @@ __attribute__((always_inline)) inline void masked_steps(typename I::V (&acc)[MR]
   }
 }
 
-// The steps of a tail tap (PhaseView): rows [first, MR) only, weights
-// [channel][row - first], masked as in masked_steps (tail taps are few:
-// one mask path serves them all).
-template <class I, int MR, int NV>
+// The steps of a tail tap (PhaseView) for the tail rows only: with STEP 1
+// rows [first, MR), with STEP 2 rows first, first + 2, ... (first = 1);
+// weights [channel][tail row], masked as in masked_steps (one mask path
+// serves them all).
+template <class I, int MR, int NV, int STEP>
 __attribute__((always_inline)) inline void tail_steps(typename I::V (&acc)[MR][NV], const float* const* xp,
                                                        const typename I::M* m, const float* wp, int64_t cn,
                                                        int64_t hw, int first) {
   using V = typename I::V;
-  for (int64_t ci = 0, off = 0; ci < cn; ++ci, off += hw, wp += MR - first) {
+  const int rows = (MR - first + STEP - 1) / STEP;
+  for (int64_t ci = 0, off = 0; ci < cn; ++ci, off += hw, wp += rows) {
     V xv[NV];
 #pragma GCC unroll 8
     for (int v = 0; v < NV; ++v) xv[v] = I::load_masked(xp[v] + off, m[v]);
 #pragma GCC unroll 24
     for (int r = 0; r < MR; ++r) {
-      if (r < first) continue;
+      if (STEP == 2 ? r % 2 == 0 : r < first) continue;
 #pragma GCC unroll 8
-      for (int v = 0; v < NV; ++v) acc[r][v] = I::fma_masked(acc[r][v], xv[v], wp + (r - first), m[v]);
+      for (int v = 0; v < NV; ++v) acc[r][v] = I::fma_masked(acc[r][v], xv[v], wp + (r - first) / STEP, m[v]);
     }
   }
 }
@@ -151,7 +154,13 @@ void micro_kernel(const MicroArgs& a) {
         typename I::M m[NV];
 #pragma GCC unroll 8
         for (int v = 0; v < NV; ++v) m[v] = I::mask(a.tmask[t * NV + v]);
-        tail_steps<I, MR, NV>(acc, xp, m, wp, cn, a.hw, MR - rows);
+        if constexpr (MR % 2 == 0) {
+          if (a.tail_step == 2) {
+            tail_steps<I, MR, NV, 2>(acc, xp, m, wp, cn, a.hw, 1);
+            continue;
+          }
+        }
+        tail_steps<I, MR, NV, 1>(acc, xp, m, wp, cn, a.hw, MR - rows);
       } else if (flag == 1) {
         // Masked lanes: out-of-range taps, positions that are not outputs
         // (masked_steps). Taps that every lane takes run unmasked (fewer
@@ -368,7 +377,7 @@ void run_phase(const Task& t, const PhaseView& P, int64_t g0, int64_t g1, const 
       a.x = packed ? packed->x : t.x + (t.n * G.c_in + g * G.cig) * hw;
       const int64_t rows = G.cog * P.m;
       a.y = t.y + (t.n * G.c_out + g * G.cog) * ohw;
-      const float* wg = P.wpack + g * (rows * P.k + P.mt * P.kx);
+      const float* wg = P.wpack + g * G.cog * (P.m * P.k + P.mt * P.kx);
       const float* bg = P.brow ? P.brow + g * rows : nullptr;
       // The task's rows, in micro-blocks of mr from its first (plan.cpp
       // packs the weights in the same blocks).
@@ -379,9 +388,11 @@ void run_phase(const Task& t, const PhaseView& P, int64_t g0, int64_t g1, const 
         // micro-blocks find them in L1/L2.
         a.ahead = packed || r != r0 ? 0 : next ? next : G.ahead * hw;
         a.wahead = G.wahead;
-        // Tail rows (the group's last mt) carry kx more weights each.
-        const int64_t tail0 = rows - P.mt, before = r > tail0 ? r - tail0 : 0;
-        a.tail = r + mr > tail0 ? int32_t(r + mr - tail0 < mr ? r + mr - tail0 : mr) : 0;
+        // Tail rows carry kx more weights each. With one output channel
+        // they are the group's last; else every other row (plan.cpp).
+        const int64_t before = P.mt ? tail_before(P, r) : 0;
+        a.tail = P.mt ? int32_t(tail_before(P, r + mr) - before) : 0;
+        a.tail_step = G.cog == 1 ? 1 : 2;
         a.w = wg + r * P.k + before * P.kx;
         a.bias = bg ? bg + r : nullptr;
         a.yrow = P.yrow + r;

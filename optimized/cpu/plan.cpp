@@ -149,8 +149,17 @@ double phase_cost(const PhaseView& v, int64_t cog, int mr, int nv, double fpc) {
     return double(std::max<int64_t>(k, 1)) * (double(full) * step_cycles(mr, vectors, fpc) +
                                               (rest ? step_cycles(int(rest), vectors, fpc) : 0.0));
   };
+  // Tail taps: per block of mr rows, its tail rows (tail_before).
+  const auto tail_cost = [&](int vectors) {
+    double c = 0;
+    for (int64_t b = 0; b < cog * v.m; b += mr) {
+      const int64_t t = tail_before(v, std::min(b + mr, cog * v.m)) - tail_before(v, b);
+      if (t) c += step_cycles(int(t), vectors, fpc);
+    }
+    return double(v.kx) * c;
+  };
   const auto group_cost = [&](int vectors) {
-    return rows_cost(cog * v.m, v.k, vectors) + (v.mt ? rows_cost(v.mt, v.kx, vectors) : 0.0);
+    return rows_cost(cog * v.m, v.k, vectors) + (v.mt ? tail_cost(vectors) : 0.0);
   };
   const int64_t full = v.nvec / nv;
   return double(full) * group_cost(nv) + (v.nvec % nv ? group_cost(std::max(1, nv - 1)) : 0.0);
@@ -162,25 +171,27 @@ double phase_cost(const PhaseView& v, int64_t cog, int mr, int nv, double fpc) {
 // mr, so they hold whole pairs). Measured at 2 threads (Zen 5 EPYC, ABBA
 // process pairs): U-Net's up4 16% faster, up3 12%, Mask R-CNN 8%.
 bool pairable(const Phase& ph, int64_t sw) {
-  if (sw != 2 || ph.view.m % 2 != 0 || ph.view.mt != 0) return false;
+  const bool tails_odd = ph.view.m == 2 && ph.view.mt <= 1;  // tail rows, if any, are the odd ones
+  if (sw != 2 || ph.view.m % 2 != 0 || (ph.view.mt && !tails_odd)) return false;
   for (size_t i = 0; i < ph.moff.size(); i += 2)
     if (ph.moff[i + 1] != ph.moff[i] + 1) return false;
   return true;
 }
 
-// Tail members (kernel.h, PhaseView), with one output channel per group
-// (so the tail members' rows can be the tile's last): a phase whose row and
-// column tap offsets contain another's, in the same order, over the same
-// positions, joins it; the other's members keep their own taps (-1 in kh,
-// kw where they have none). Without them, the phase with more taps makes a
-// tile of its own, one row, load-bound: SuDoRM-RF's phase of 3 taps took a
-// third of the layer's time for a seventh of its FMAs; joined (one 10-row
-// tile, 5x4), the layer is 16-20% faster (2 threads, Zen 5 EPYC, in
-// alternation; 378 us against oneDNN's 443 in one convt bench run). Each
-// row's FMAs are the same, in the same order: the output's bits do not
-// change. True if any joined.
-bool add_tail_members(std::vector<Phase>& phases, int64_t cig, int64_t cog) {
-  if (cog != 1) return false;
+// Tail members (kernel.h, PhaseView): a phase whose row and column tap
+// offsets contain another's, in the same order, over the same positions,
+// joins it; the other's members keep their own taps (-1 in kh, kw where
+// they have none). Where the tail rows can be a micro-block's last or its
+// odd rows: with one output channel per group, or (stride 2 along W) a
+// single phase qw = 1 joining its qw = 0, whose rows then alternate and
+// store as pairs (pairable). Without them, with one output channel, the
+// phase with more taps makes a tile of its own, one row, load-bound:
+// SuDoRM-RF's phase of 3 taps took a third of the layer's time for a
+// seventh of its FMAs; joined (one 10-row tile, 5x4), the layer is 16-20%
+// faster (2 threads, Zen 5 EPYC, in alternation; 378 us against oneDNN's
+// 443 in one convt bench run). Each row's FMAs are the same, in the same
+// order: the output's bits do not change. True if any joined.
+bool add_tail_members(std::vector<Phase>& phases, int64_t cig, int64_t cog, int64_t sw) {
   // Where each element of a lies in b, or empty if a is not a subsequence of b.
   const auto positions = [](const std::vector<int64_t>& a, const std::vector<int64_t>& b) {
     std::vector<int64_t> at;
@@ -199,6 +210,8 @@ bool add_tail_members(std::vector<Phase>& phases, int64_t cig, int64_t cog) {
       if (a == b || base.view.mt || tail.view.mt || base.view.hq != tail.view.hq || base.view.wq != tail.view.wq ||
           base.toff.empty() || base.toff.size() >= tail.toff.size())
         continue;
+      const bool pair = sw == 2 && base.view.m == 1 && tail.view.m == 1 && tail.moff[0] == base.moff[0] + 1;
+      if (cog != 1 && !pair) continue;
       const std::vector<int64_t> ih = positions(base.offh, tail.offh), iw = positions(base.offw, tail.offw);
       if (ih.size() != base.offh.size() || iw.size() != base.offw.size()) continue;
       // The base members' taps on the tail's grid; the taps they lack.
@@ -833,7 +846,7 @@ Result<Plan> make_plan(const Problem& p, const float* w, const float* bias, cons
     plan.impl_ = std::move(impl);
     return plan;
   }
-  if (add_tail_members(P.phases, G.cig, G.cog)) G.nv = position_tile(P.phases, G.cog, G.sw, it, position_cost);
+  if (add_tail_members(P.phases, G.cig, G.cog, G.sw)) G.nv = position_tile(P.phases, G.cog, G.sw, it, position_cost);
 
   // Per phase the mr rows that make the cheapest tile over its rows and
   // vectors, counting the partial last block.
@@ -1002,7 +1015,7 @@ Result<Plan> make_plan(const Problem& p, const float* w, const float* bias, cons
   int64_t total = 0;
   for (Phase& ph : P.phases) {
     ph.wpack_offset = total;
-    total += p.groups * (G.cog * ph.view.m * ph.view.k + ph.view.mt * ph.view.kx);
+    total += p.groups * G.cog * (ph.view.m * ph.view.k + ph.view.mt * ph.view.kx);
   }
   P.wpack.resize(size_t(total));
   const int64_t kH = p.kernel.h, kW = p.kernel.w;
@@ -1016,12 +1029,13 @@ Result<Plan> make_plan(const Problem& p, const float* w, const float* bias, cons
           const int64_t mr = std::min({int64_t(v.mr), rows - r0, b0 + P.mb * v.m - r0});
           for (int64_t c0 = 0; c0 < G.cig; c0 += G.cb)
             for (int64_t t = 0; t < int64_t(v.nth) * v.ntw; ++t) {
-              // Tail taps: the block's tail rows only (the group's last mt).
-              const int64_t first = ph.xtap.empty() || !ph.xtap[size_t(t)] ? r0 : std::max(r0, rows - v.mt);
+              // Tail taps: the block's tail rows only (tail_before).
+              const bool tail_only = !ph.xtap.empty() && ph.xtap[size_t(t)];
               const size_t th = size_t(t / v.ntw), tw = size_t(t % v.ntw);
               for (int64_t ci = c0; ci < std::min(G.cig, c0 + G.cb); ++ci)
-                for (int64_t r = first; r < r0 + mr; ++r) {
+                for (int64_t r = r0; r < r0 + mr; ++r) {
                   const size_t m = size_t(r % v.m);
+                  if (tail_only && int64_t(m) < v.m - v.mt) continue;
                   *dst++ = w[(((g * G.cig + ci) * G.cog + r / v.m) * kH + ph.kh[m][th]) * kW + ph.kw[m][tw]];
                 }
             }

@@ -137,6 +137,11 @@ const char* const kProblems[] = {
     "mb1ic5ih6iw9oc1kh9sh4ph4oph3",
     "mb1ic64ih1iw300oc1kh1kw45sw20pw3",
     "mb1ic32ih1iw640oc2kh1kw18sw9pw9g2",  // 9 fused phases in fewer vectors than the tile's
+    // tail members on every other row (kernel 3, stride 2: phase qw = 1
+    // after qw = 0), stored in pairs; tiles of one and two vectors
+    "mb2ic9ih7iw20oc5kh3sh2ph1oph1",
+    "mb1ic40ih9iw24oc13kh3sh2ph1oph1",
+    "mb1ic16ih12iw13oc6kh3sh2ph1oph1",
     "mb1ic16ih33iw40oc64kh3sh2ph1",
     "mb1ic16ih33iw39oc64kh3sh2ph1dh3",  // a task whose vectors read nothing: bias only
     "mb4ic40ih12iw160oc1kh9sh3ph4oph2",  // tasks grown to whole rows (FSRCNN's taps span 4 rows)
@@ -331,6 +336,9 @@ TEST(CpuPlan, ChoosesThePathFromTheShape) {
       {"mb1ic16ih8oc16kh4sh2ph1", "weights prefetched"},  // one task per block of channels: read once
       {"mb4ic16ih1oc8kh4", "1x1-input GEMM"},
       {"mb1ic16ih20oc8kh2sh2", "paired stores"},  // U-Net's and Mask R-CNN's 2x2 stride-2 layers
+      // CycleGAN's 3x3 stride-2 layers: qw = 1 (2 column taps) joins qw = 0
+      {"mb1ic16ih16iw32oc8kh3sh2ph1oph1", "phase group 1: 2 fused (1 with 2 more taps), 2x2 taps"},
+      {"mb1ic16ih16iw32oc8kh3sh2ph1oph1", "row mode, paired stores"},
   };
   for (const auto& c : cases) {
     const Problem p = problem(c.problem);
