@@ -16,9 +16,10 @@
 //     the kernel taps that land on that phase; no product with an inserted
 //     zero is computed, every output element is written exactly once with
 //     the bias fused, and there is no column buffer; phases that read the
-//     same input offsets share one register tile, and (one output channel
-//     per group) a phase whose taps contain another's joins its tile as
-//     rows that alone take the extra taps;
+//     same input offsets share one register tile, a phase whose taps
+//     contain another's joins its tile as rows that alone take the extra
+//     taps, and the rows of phases qw = 0 and 1 (stride 2) are stored
+//     interleaved as full vectors;
 //   - per phase an implicit GEMM: C[row, position] = sum over (ci, tap) of
 //     W[row, ci, tap] * X[ci, position + tap offset], register-blocked as
 //     rows (output channels of the fused phases) x vectors of positions,
