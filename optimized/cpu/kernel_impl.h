@@ -133,7 +133,7 @@ void micro_kernel(const MicroArgs& a) {
     const int64_t cn = a.cig - c0 < a.cb ? a.cig - c0 : a.cb;
     const float* xc = a.x + c0 * a.hw;
     for (int32_t t = 0; t < a.ntaps; ++t) {
-      const int32_t rows = a.xtap && a.xtap[t] ? a.tail : MR;  // the rows that take tap t: the last `rows`
+      const int32_t rows = a.xtap && a.xtap[t] ? a.tail : MR;  // how many rows take tap t (tail_step: which)
       if (rows == 0) continue;
       const float* wp = w;
       w += cn * rows;
