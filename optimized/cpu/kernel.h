@@ -68,8 +68,12 @@ struct PhaseView {
   // stored as full vectors (kernel_impl.h), not as two every-other-element
   // masked stores.
   bool pairs;
-  const float* wpack;  // packed weights of group 0 (group g at + g*cog*(m*k + mt*kx))
+  const float* wpack;  // packed weights of group 0 (group g at + g*cog*channel_weights)
 };
+
+// Packed weights of one output channel of a phase: its m rows of k, and kx
+// more for each tail row.
+inline int64_t channel_weights(const PhaseView& P) { return P.m * P.k + P.mt * P.kx; }
 
 // Tail rows (PhaseView::mt) among rows [0, r) of a group.
 inline int64_t tail_before(const PhaseView& P, int64_t r) {

@@ -366,6 +366,7 @@ void run_phase(const Task& t, const PhaseView& P, int64_t g0, int64_t g1, const 
     a.ntw = ntw;
     a.xtap = P.xtap;
     a.pairs = P.pairs;
+    a.tail_step = G.cog == 1 ? 1 : 2;
     a.toff = P.toff;
     a.xoff = xoff;
     a.tmask = S.tmask;
@@ -377,7 +378,7 @@ void run_phase(const Task& t, const PhaseView& P, int64_t g0, int64_t g1, const 
       a.x = packed ? packed->x : t.x + (t.n * G.c_in + g * G.cig) * hw;
       const int64_t rows = G.cog * P.m;
       a.y = t.y + (t.n * G.c_out + g * G.cog) * ohw;
-      const float* wg = P.wpack + g * G.cog * (P.m * P.k + P.mt * P.kx);
+      const float* wg = P.wpack + g * G.cog * channel_weights(P);
       const float* bg = P.brow ? P.brow + g * rows : nullptr;
       // The task's rows, in micro-blocks of mr from its first (plan.cpp
       // packs the weights in the same blocks).
@@ -392,7 +393,6 @@ void run_phase(const Task& t, const PhaseView& P, int64_t g0, int64_t g1, const 
         // they are the group's last; else every other row (plan.cpp).
         const int64_t before = P.mt ? tail_before(P, r) : 0;
         a.tail = P.mt ? int32_t(tail_before(P, r + mr) - before) : 0;
-        a.tail_step = G.cog == 1 ? 1 : 2;
         a.w = wg + r * P.k + before * P.kx;
         a.bias = bg ? bg + r : nullptr;
         a.yrow = P.yrow + r;

@@ -890,7 +890,7 @@ Result<Plan> make_plan(const Problem& p, const float* w, const float* bias, cons
   int64_t k_all = 0, max_nvec = 1;  // k_all: weights per output channel
   bool one_tile = true;              // every phase has the same m and mr
   for (const Phase& ph : P.phases) {
-    k_all += ph.view.k * ph.view.m + ph.view.kx * ph.view.mt;
+    k_all += channel_weights(ph.view);
     max_nvec = std::max(max_nvec, ph.view.nvec);
     one_tile = one_tile && ph.view.m == P.phases[0].view.m && ph.view.mr == mr0;
   }
@@ -955,7 +955,7 @@ Result<Plan> make_plan(const Problem& p, const float* w, const float* bias, cons
         const int64_t v0 = b * vb, v1 = std::min(v0 + vb, v.nvec);
         if (v0 >= v1) continue;
         positions = std::max(positions, (v1 - v0) * it.vl);
-        s.fmas += double((v1 - v0) * it.vl) * double((v.k * v.m + v.kx * v.mt) * std::min(P.mb, G.cog));
+        s.fmas += double((v1 - v0) * it.vl) * double(channel_weights(v) * std::min(P.mb, G.cog));
         int64_t a, c;
         input_span(v, v0, v1, it.vl, G.w_in, a, c);
         lo = std::min(lo, a);
@@ -1015,7 +1015,7 @@ Result<Plan> make_plan(const Problem& p, const float* w, const float* bias, cons
   int64_t total = 0;
   for (Phase& ph : P.phases) {
     ph.wpack_offset = total;
-    total += p.groups * G.cog * (ph.view.m * ph.view.k + ph.view.mt * ph.view.kx);
+    total += p.groups * G.cog * channel_weights(ph.view);
   }
   P.wpack.resize(size_t(total));
   const int64_t kH = p.kernel.h, kW = p.kernel.w;
