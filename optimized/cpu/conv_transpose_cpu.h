@@ -10,13 +10,13 @@
 //   cpu::run(*plan, x, y);
 //
 // The method (each piece is described where it is implemented, kernel.h):
-//   - stride-phase decomposition (kernel.h, plan.cpp): the strided transposed
-//     convolution splits into stride_h * stride_w dense stride-1 problems,
-//     one per output phase (oh mod stride_h, ow mod stride_w), each with only
-//     the kernel taps that land on that phase; no product with an inserted
-//     zero is computed, every output element is written exactly once with
-//     the bias fused, and there is no column buffer; phases that read the
-//     same input offsets share one register tile, a phase whose taps
+//   - stride-phase decomposition (kernel.h, plan_phases.cpp): the strided
+//     transposed convolution splits into stride_h * stride_w dense stride-1
+//     problems, one per output phase (oh mod stride_h, ow mod stride_w), each
+//     with only the kernel taps that land on that phase; no product with an
+//     inserted zero is computed, every output element is written exactly once
+//     with the bias fused, and there is no column buffer; phases that read
+//     the same input offsets share one register tile, a phase whose taps
 //     contain another's joins its tile as rows that alone take the extra
 //     taps, and the rows of phases qw = 0 and 1 (stride 2) are stored
 //     interleaved as full vectors;
@@ -44,6 +44,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "reference/problem.h"
 #include "reference/result.h"
@@ -69,6 +70,51 @@ struct PlanOptions {
   std::optional<Isa> isa;   // overrides CONVT_CPU_ISA and the CPU's best
 };
 
+// The methods a plan chooses among (see above and kernel.h).
+enum class Method {
+  phases,           // stride phases, position vectors on the lanes
+  channel_vectors,  // output channels on the lanes, per position class
+  depthwise,        // one input channel per group, in output order
+  gemm,             // 1x1 input: one plain GEMM
+};
+
+const char* method_name(Method method);  // "phases", "channel vectors", "depthwise", "gemm"
+
+// One phase group of Method::phases or channel_vectors: stride phases fused
+// into one register tile (kernel.h's glossary has the terms).
+struct PhaseGroupSummary {
+  int members = 0;        // stride phases in the group
+  int tail_members = 0;   // of them, those that take extra taps
+  int extra_taps = 0;     // the taps only the tail members take
+  int row_taps = 0, column_taps = 0;
+  int tile_rows = 0, tile_vectors = 0;  // its micro-kernel tile, rows x vectors (phases only)
+  bool pitch_mode = false;              // positions at the input's row pitch (else row mode)
+  bool paired_stores = false;           // rows of phases qw = 0 and 1 stored as full vectors
+};
+
+// A plan's decisions, for tests and diagnostics; fields of the methods not
+// taken stay zero.
+struct PlanSummary {
+  Method method = Method::phases;
+  Isa isa = Isa::scalar;
+  int threads = 1;
+  int64_t tasks = 0;
+  // phases, channel_vectors: the stride phases (members of all groups).
+  int phases = 0;
+  std::vector<PhaseGroupSummary> phase_groups;
+  // phases: a task's share, and how it reads its operands.
+  int64_t groups_per_task = 0, channels_per_task = 0, vectors_per_task = 0;
+  bool input_packed = false;        // each task copies its part of the input planes first
+  bool weights_prefetched = false;  // the micro-kernels prefetch weights read once per run
+  // channel_vectors: position classes; images per block of tasks.
+  int64_t position_classes = 0, images_per_block = 0;
+  // The tile of channel_vectors (tile_vectors of rows x tile_columns) and
+  // of gemm (tile_rows images x tile_vectors).
+  int tile_rows = 0, tile_vectors = 0, tile_columns = 0;
+  // depthwise: column slots and their classes (DwGeometry).
+  int column_slots = 0, column_classes = 0;
+};
+
 struct PlanImpl;
 
 class Plan {
@@ -81,7 +127,10 @@ class Plan {
   Isa isa() const;
   int threads() const;
   const Problem& problem() const;
-  // One line on the chosen strategy (kernel, tiles, tasks), for diagnostics.
+  // The chosen method and its decisions.
+  PlanSummary summary() const;
+  // One line on the chosen method (tiles, tasks), for diagnostics: the
+  // summary in words.
   std::string describe() const;
 
  private:

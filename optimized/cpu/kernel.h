@@ -1,7 +1,42 @@
-// Internal to optimized/cpu: what plan.cpp hands the kernels of each ISA
-// (kernel_avx512.cpp, kernel_avx2.cpp, kernel_scalar.cpp). Plain structs of
-// integers and raw pointers only, so the ISA translation units instantiate
-// no standard-library code under their target attributes.
+// Internal to optimized/cpu: what the planner (plan*.cpp) hands the kernels
+// of each ISA (kernel_avx512.cpp, kernel_avx2.cpp, kernel_scalar.cpp). Plain
+// structs of integers and raw pointers only, so the ISA translation units
+// instantiate no standard-library code under their target attributes.
+//
+// Glossary of the planner's terms:
+//   phase          one output phase (qh, qw) = (oh mod stride_h, ow mod
+//                  stride_w): a dense stride-1 problem with only the kernel
+//                  taps that land on it (below).
+//   phase group    phases computed by one register tile (PhaseView); each
+//                  phase in it is a member. Members read the same input
+//                  offsets over the same positions; their outputs are more
+//                  rows of the tile.
+//   tail member    a member whose taps are the others' and more; only its
+//                  rows (tail rows) take the extra taps (PhaseView::mt).
+//   tap            one kernel element (kh, kw) of a phase, read at a fixed
+//                  input offset (row tap x column tap).
+//   position       an output j, i of a phase; a position vector is VL of
+//                  them on the lanes, numbered in pitch mode (at the
+//                  input's row pitch, a vector may span rows) or row mode
+//                  (each vector in one row).
+//   tile mr x nv   the micro-kernel's register tile: mr rows (output
+//                  channels x members) by nv position vectors.
+//   micro-block    mr consecutive rows of a group, one micro-kernel call's
+//                  rows over the whole reduction.
+//   chunk          cb input channels of the reduction, all taps reading
+//                  them from L1 (fixes the summation order).
+//   task           an independent piece of the output: a block of conv
+//                  groups, of output channels, an image, and a block of vb
+//                  vectors of every phase group (Task); threads take tasks.
+//   packing        weights are packed at plan time in the order the
+//                  micro-kernel reads them; the input is packed per task
+//                  (copied into one block, Geometry::pack) where it pays.
+//   paired stores  the rows of phases qw = 0 and 1 (stride 2) stored
+//                  interleaved as full vectors (PhaseView::pairs).
+//   channel vectors  the other method for small planes: output channels
+//                  on the lanes (CvTask); positions that take the same taps
+//                  form a position class, each class a GEMM.
+//   slot           depthwise: a lane's a-th column tap (DwGeometry).
 //
 // Stride-phase decomposition (Tida et al., arXiv:2209.03704; CUTLASS's
 // strided dgrad). Along one axis, output o receives input i through tap k
@@ -25,11 +60,12 @@ struct Segment {
   int32_t count;
 };
 
-// One output phase (qh, qw), or several fused: its extent, its taps, and
-// its tiling. Phases whose taps read the same input offsets over the same
-// positions are fused (plan.cpp): their outputs become more rows of the
-// register tile, so every input vector loaded feeds more FMAs (a layer with
-// one output channel and stride 10 gets 9 rows instead of 1). Row R of a
+// One output phase (qh, qw), or several fused (a phase group): its extent,
+// its taps, and its tiling. Phases whose taps read the same input offsets
+// over the same positions are fused (plan_phases.cpp): their outputs become
+// more rows of the register tile, so every input vector loaded feeds more
+// FMAs (a layer with one output channel and stride 10 gets 9 rows instead
+// of 1). Row R of a
 // group's tile is output channel R / m of phase member R % m, written at
 // y + yrow[R] + (sh*j*W_out + sw*i); every member has a tap at every offset
 // (its own weights), so nothing is padded.
@@ -51,10 +87,10 @@ struct PhaseView {
   int64_t vp;
   int64_t nvec;       // vectors per image
   int64_t k;          // reduction length of every row: C_in/groups * (taps without xtap)
-  // Tail members (plan.cpp): a phase whose taps are another's and more,
-  // over the same positions, joins it as its last mt members (SuDoRM-RF:
-  // kernel 21, stride 10, one phase of 3 taps after nine of 2; CycleGAN:
-  // kernel 3, stride 2, phase qw = 1 of 2 column taps after qw = 0 of 1).
+  // Tail members (plan_phases.cpp): a phase whose taps are another's and
+  // more, over the same positions, joins it as its last mt members (kernel
+  // 21, stride 10: one phase of 3 taps after nine of 2; kernel 3, stride 2:
+  // phase qw = 1 of 2 column taps after qw = 0 of 1).
   // Tail rows are those of tail members, R % m >= m - mt (tail_before).
   // The taps with xtap[t] set are theirs alone: the tile's other rows skip
   // them, and every row still adds its own taps in its own order.
@@ -73,25 +109,25 @@ struct PhaseView {
 
 // Packed weights of one output channel of a phase: its m rows of k, and kx
 // more for each tail row.
-inline int64_t channel_weights(const PhaseView& P) { return P.m * P.k + P.mt * P.kx; }
+inline int64_t channel_weights(const PhaseView& phase) { return phase.m * phase.k + phase.mt * phase.kx; }
 
 // Tail rows (PhaseView::mt) among rows [0, r) of a group.
-inline int64_t tail_before(const PhaseView& P, int64_t r) {
-  const int64_t in = r % P.m - (P.m - P.mt);
-  return r / P.m * P.mt + (in > 0 ? in : 0);
+inline int64_t tail_before(const PhaseView& phase, int64_t r) {
+  const int64_t in = r % phase.m - (phase.m - phase.mt);
+  return r / phase.m * phase.mt + (in > 0 ? in : 0);
 }
 
-// The input elements that vectors [v0, v1) of phase P read, [lo, hi) of a
+// The input elements that vectors [v0, v1) of a phase group read, [lo, hi) of a
 // plane (before clipping to the plane): lane l of the vector whose lane 0
 // is position p = j*vp + i reads j*W_in + i + l + toff (the lanes of a
 // row-mode vector stay in one row, i <= vp - vl).
-inline void input_span(const PhaseView& P, int64_t v0, int64_t v1, int64_t vl, int64_t w_in, int64_t& lo,
+inline void input_span(const PhaseView& phase, int64_t v0, int64_t v1, int64_t vl, int64_t w_in, int64_t& lo,
                        int64_t& hi) {
   const int64_t p0 = v0 * vl, p1 = (v1 - 1) * vl;
-  const int64_t j0 = p0 / P.vp, i0 = p0 % P.vp, j1 = p1 / P.vp, i1 = p1 % P.vp;
+  const int64_t j0 = p0 / phase.vp, i0 = p0 % phase.vp, j1 = p1 / phase.vp, i1 = p1 % phase.vp;
   const int64_t first = j0 * w_in + i0, next_row = (j0 + 1) * w_in;
-  lo = (j1 > j0 && next_row < first ? next_row : first) + P.tmin;
-  hi = j1 * w_in + (j1 > j0 && P.vp - vl > i1 ? P.vp - vl : i1) + vl + P.tmax;
+  lo = (j1 > j0 && next_row < first ? next_row : first) + phase.tmin;
+  hi = j1 * w_in + (j1 > j0 && phase.vp - vl > i1 ? phase.vp - vl : i1) + vl + phase.tmax;
 }
 
 // The problem and its tiling, as the kernels need them.
@@ -104,7 +140,7 @@ struct Geometry {
   int64_t cb;         // input channels per chunk of the reduction
   int64_t vb;         // vectors of each phase per task (a multiple of nv)
   int64_t ahead;      // input prefetch distance in channels (about 600 cycles of work)
-  int64_t wahead;     // weight prefetch distance in floats (plan.cpp), or 0
+  int64_t wahead;     // weight prefetch distance in floats (plan_phases.cpp), or 0
   bool pack;          // copy each task's part of the input planes first (run_task_impl)
 };
 
@@ -136,7 +172,7 @@ struct Task {
 };
 
 // The 1x1-input case (input 1 x 1, no padding, dilation 1, no output
-// padding: "project and reshape" layers such as DCGAN's first): output
+// padding: "project and reshape" layers, a generator's first): output
 // (kh, kw) takes exactly tap (kh, kw), so per group
 //   y[n, g, :] = bias row + x[n, g, :] . W_g,   W_g: C_in/groups x L,
 // L = C_out/groups * kH * kW contiguous in both w and y: a plain GEMM. Its

@@ -1,6 +1,6 @@
 // The kernels for AVX-512 (16 lanes, masked FMA at no extra cost). Compiled
 // with the target attribute below, not with -mavx512f for the whole file:
-// the rest of the program must run on CPUs without AVX-512, and plan.cpp
+// the rest of the program must run on CPUs without AVX-512, and the planner
 // calls into this file only when the CPU has it (cpu::isa_supported).
 #include <immintrin.h>
 
@@ -29,17 +29,16 @@ struct Avx512 {
   // its disassembly):
   // - unmasked, the intrinsic broadcasts each weight once into a register
   //   for the NV FMAs that use it; as asm with an embedded broadcast, the
-  //   "+v" accumulators got register-to-register copies around the FMAs
-  //   (5 per 24 FMAs; 8% slower on 2x2-stride-2 layers);
-  // - masked, as intrinsics GCC kept the load's masks and the FMA's masks
+  //   "+v" accumulators get register-to-register copies around the FMAs
+  //   (5 per 24 FMAs);
+  // - masked, as intrinsics GCC keeps the load's masks and the FMA's masks
   //   in different registers, copying them (kmovw k, k) or reloading them
   //   from the stack every step; as asm with the "Yk" constraint both use
-  //   the NV masks loaded once per tap (4-5% on 4x4-stride-2 layers). The
-  //   FMA takes the weight broadcast into a register, which the NV FMAs of
-  //   a row share: as an embedded-broadcast operand ({1to16}) each FMA
-  //   loaded it again, 28 loads a step for a 6x4 tile instead of 10
-  //   (measured at 2 threads, Xeon: pix2pix's 256->64 layer 5% faster,
-  //   DCGAN's 16x16 layer 4%, pix2pix's 8x8 9%, its output layer 10%).
+  //   the NV masks loaded once per tap. The FMA takes the weight broadcast
+  //   into a register, which the NV FMAs of a row share: as an
+  //   embedded-broadcast operand ({1to16}) each FMA would load it again,
+  //   28 loads a step for a 6x4 tile instead of 10 (docs/cpu_kernel.md has
+  //   the measurements).
   static V load_masked(const float* p, M m) {
     V x;
     __asm__("vmovups %[p], %[x]%{%[m]%}%{z%}"

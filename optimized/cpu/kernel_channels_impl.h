@@ -31,7 +31,7 @@ void cv_micro(const CvTask& t, const float* const* xc, int64_t r0, const int64_t
   const int64_t rows = t.rows - r0 < NV * VL ? t.rows - r0 : NV * VL;
   const int64_t* yrow = t.yrow + r0;
   if (to_y) {
-    // The output lines this tile will write, asked for now so that the
+    // The output lines this tile will write, asked for first so that the
     // stores at its end find them in cache.
     for (int64_t r = 0; r < rows; ++r) {
       I::prefetch_write(t.y + yrow[r] + xcol_y[0]);

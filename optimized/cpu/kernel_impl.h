@@ -138,7 +138,8 @@ void micro_kernel(const MicroArgs& a) {
       const float* wp = w;
       w += cn * rows;
       // The weights wahead floats on, one tap's worth (its lines), asked
-      // for now: they stream from L3/DRAM once per run (plan.cpp).
+      // for ahead of use: they stream from L3/DRAM once per run
+      // (plan_phases.cpp).
       if (a.wahead)
         for (const float *p = wp + a.wahead, *e = p + cn * rows; p < e; p += 16) I::prefetch(p);
       const uint8_t flag = a.tflag[t];
@@ -147,8 +148,8 @@ void micro_kernel(const MicroArgs& a) {
 #pragma GCC unroll 8
       for (int v = 0; v < NV; ++v) xp[v] = xc + (a.xoff[v] + a.toff[t]);
       // x is prefetched on the first column tap of each row tap only: the
-      // row's other taps read the same lines, a float or a few apart (on
-      // SuDoRM-RF's 1x3-tap phase, three prefetches a load otherwise).
+      // row's other taps read the same lines, a float or a few apart (with
+      // 1x3 taps, three prefetches a load otherwise).
       const int64_t ahead = t % a.ntw == 0 ? a.ahead : 0;
       if (rows < MR) {
         typename I::M m[NV];
@@ -380,8 +381,8 @@ void run_phase(const Task& t, const PhaseView& P, int64_t g0, int64_t g1, const 
       a.y = t.y + (t.n * G.c_out + g * G.cog) * ohw;
       const float* wg = P.wpack + g * G.cog * channel_weights(P);
       const float* bg = P.brow ? P.brow + g * rows : nullptr;
-      // The task's rows, in micro-blocks of mr from its first (plan.cpp
-      // packs the weights in the same blocks).
+      // The task's rows, in micro-blocks of mr from its first
+      // (plan_phases.cpp packs the weights in the same blocks).
       const int64_t r0 = t.co0 * P.m, r1 = t.co1 * P.m;
       for (int64_t r = r0; r < r1; r += P.mr) {
         const int mr = r1 - r < P.mr ? int(r1 - r) : P.mr;
@@ -390,7 +391,7 @@ void run_phase(const Task& t, const PhaseView& P, int64_t g0, int64_t g1, const 
         a.ahead = packed || r != r0 ? 0 : next ? next : G.ahead * hw;
         a.wahead = G.wahead;
         // Tail rows carry kx more weights each. With one output channel
-        // they are the group's last; else every other row (plan.cpp).
+        // they are the group's last; else every other row (plan_phases.cpp).
         const int64_t before = P.mt ? tail_before(P, r) : 0;
         a.tail = P.mt ? int32_t(tail_before(P, r + mr) - before) : 0;
         a.w = wg + r * P.k + before * P.kx;
@@ -412,13 +413,8 @@ void run_task_impl(const Task& t) {
     // b + 1, usually this thread's next), so the memory works while it
     // computes. Only where that block lies at a fixed offset (pitch mode,
     // or a single row), and in one phase, so each line is asked for once
-    // (asked for by every micro-block of every later phase, DCGAN's 16x16
-    // layer ran 10% slower). Measured at 2 threads (Xeon, in alternation,
-    // with the prefetch on the first column tap only, micro_kernel):
-    // SuDoRM-RF 4-6% faster, the other unpacked layers the same. (Since
-    // SuDoRM-RF's phases are one tile, add_tail_members, none of its tasks
-    // has a second phase; its second micro-block prefetching instead was
-    // 2% slower, Zen 5.)
+    // (asked for by every micro-block of every later phase, the requests
+    // cost more than they save).
     for (int32_t q = 0; q < t.nphases; ++q) {
       const PhaseView& P = t.phases[q];
       const bool linear = P.vp == G.w_in || P.hq == 1;
@@ -427,7 +423,7 @@ void run_task_impl(const Task& t) {
     }
     return;
   }
-  // Packing the input (plan.cpp chooses it for large planes): the part of
+  // Packing the input (plan_phases.cpp chooses it for large planes): the part of
   // each channel plane the task's vectors read, [lo, hi), copied into one
   // block, so the reduction over channels walks one compact block in L2
   // instead of a line from each of C_in/groups planes a page or more apart,

@@ -7,10 +7,11 @@
 namespace convt::cpu::detail {
 namespace {
 
-// Spins of 2^12 pauses: about 100 us here (25 ns a pause on Zen 4). Long
+// Spins of 2^12 pauses: about 100 us at a pause of about 25 ns. Long
 // enough for runs that follow each other; short enough that a pool waiting
-// on a machine busy with other work gives its core back soon (2^16, 1.6 ms,
-// made the fuzzer 7 times slower beside a compiler).
+// on a machine busy with other work gives its core back soon (much longer
+// spins slow down whatever shares the cores, such as the fuzzer beside a
+// compiler).
 constexpr int kSpins = 1 << 12;
 
 void pause() {

@@ -8,13 +8,13 @@
 // back, and when it is done takes the tasks of another share from the back
 // (work stealing). Neighbouring tasks write neighbouring outputs, which
 // share cache lines wherever a task's region does not end on a line (y is
-// the caller's buffer): with one shared counter, two cores ran neighbours
-// at the same time and passed those lines back and forth (at 2 threads,
-// DCGAN's 16x16 layer 5.3-6.3 ms against 4.9-5.0 ms with shares).
+// the caller's buffer): with one shared counter, two cores would run
+// neighbours at the same time and pass those lines back and forth; with
+// shares they meet only at the end of a run.
 //
 // Between runs a worker spins for about 100 us before it sleeps, and
 // the caller spins while the last tasks finish: runs that follow each other
-// (a benchmark, a network's layers) then do not wait for the scheduler to
+// (a benchmark, a network's layers) do not wait for the scheduler to
 // wake a thread, which on a virtual machine costs tens of microseconds, and
 // the caller's share of the work does not start ahead of the workers'.
 #pragma once

@@ -16,10 +16,12 @@
 //                unknown name or an ISA the CPU lacks is an error.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -308,45 +310,137 @@ TEST(CpuPlan, ThreadsDefaultToTheHardware) {
 
 // The exactness tests above pass on whichever path a plan takes; these pin
 // which one it takes, so a change in the choice does not leave a path
-// untested.
+// untested. They read the plan's summary (Plan::summary), not its prose.
+// The plans are made for AVX-512 where the CPU has it, else AVX2; the tiles
+// and blocks depend on the lanes and registers, so the facts marked
+// avx512_only hold for AVX-512 plans alone (skipped on other CPUs).
+using Summary = cpu::PlanSummary;
+using Group = cpu::PhaseGroupSummary;
+
+bool any_group(const Summary& s, const std::function<bool(const Group&)>& pred) {
+  return std::any_of(s.phase_groups.begin(), s.phase_groups.end(), pred);
+}
+
+bool method_is(const Summary& s, cpu::Method m) { return s.method == m; }
+
+// Group q fuses `members` phases, `tail` of them with `extra` more taps,
+// over row_taps x column_taps taps.
+bool group_fuses(const Summary& s, size_t q, int members, int tail, int extra, int row_taps, int column_taps) {
+  if (s.method != cpu::Method::phases || q >= s.phase_groups.size()) return false;
+  const Group& g = s.phase_groups[q];
+  return g.members == members && g.tail_members == tail && g.extra_taps == extra && g.row_taps == row_taps &&
+         g.column_taps == column_taps;
+}
+
 TEST(CpuPlan, ChoosesThePathFromTheShape) {
+  using cpu::Method;
   const struct {
     const char* problem;
-    const char* path;
+    const char* fact;
+    std::function<bool(const Summary&)> holds;
+    bool avx512_only = false;
   } cases[] = {
-      {"mb1ic64ih16oc64kh16sh8ph4g64", "one input channel per group"},
-      {"mb1ic2ih9iw40oc2kh6kw9ph2pw4g2nobias", "one input channel per group"},
-      {"mb1ic3ih7iw19oc12kh4sh2ph1oph1g3", "one input channel per group"},
-      {"mb1ic2ih5oc10kh4sh2ph1g2", "phases"},  // multiplier 5: the register tile
+      {"mb1ic64ih16oc64kh16sh8ph4g64", "depthwise", [](const Summary& s) { return method_is(s, Method::depthwise); }},
+      {"mb1ic2ih9iw40oc2kh6kw9ph2pw4g2nobias", "depthwise",
+       [](const Summary& s) { return method_is(s, Method::depthwise); }},
+      {"mb1ic3ih7iw19oc12kh4sh2ph1oph1g3", "depthwise",
+       [](const Summary& s) { return method_is(s, Method::depthwise); }},
+      // multiplier 5: the register tile
+      {"mb1ic2ih5oc10kh4sh2ph1g2", "phases", [](const Summary& s) { return method_is(s, Method::phases); }},
       // the phase of 3 taps (k = 0, 10, 20) with the nine of 2 as their tail
-      {"mb1ic24ih1iw40oc1kh1kw21sw10pw10opw9", "phase group 0: 10 fused (1 with 1 more taps), 1x3 taps"},
-      {"mb1ic5ih6iw9oc1kh9sh4ph4oph3", "12 fused (3 with 2 more taps), 2x3 taps"},
+      {"mb1ic24ih1iw40oc1kh1kw21sw10pw10opw9", "group 0: 10 fused, 1 with 1 more tap, 1x3 taps",
+       [](const Summary& s) { return group_fuses(s, 0, 10, 1, 1, 1, 3); }},
+      {"mb1ic5ih6iw9oc1kh9sh4ph4oph3", "a group of 12 fused, 3 with 2 more taps, 2x3 taps",
+       [](const Summary& s) {
+         for (size_t q = 0; q < s.phase_groups.size(); ++q)
+           if (group_fuses(s, q, 12, 3, 2, 2, 3)) return true;
+         return false;
+       }},
       // one block of 9 rows x 2 vectors, not three of 3 x 8 each reading
-      // the input again; read once, it is not packed
-      {"mb1ic32ih1iw640oc2kh1kw18sw9pw9g2", "tile 9x2, row mode"},
-      {"mb1ic16ih33iw40oc64kh3sh2ph1", "input packed"},
-      {"mb4ic40ih12iw160oc1kh9sh3ph4oph2", "30 vectors per phase"},  // 3 rows of 10, not 24 vectors
-      {"mb4ic24ih4iw4oc56kh4sh2ph1", "channel vectors"},  // a quarter of the lanes on taps outside
-      {"mb3ic16ih7iw6oc44kh4sh2ph1nobias", "channel vectors"},
-      {"mb1ic8ih16oc21kh4sh2nobias", "channel vectors"},  // rows of 17: position vectors half empty
-      {"mb4ic16ih8oc512kh4sh2ph1", "1 image per block"},  // an image's input and output: 528 KiB
-      {"mb4ic24ih4iw4oc40kh4sh2ph1", "phases"},           // channel vectors would pad 40 rows to 48
-      {"mb1ic24ih4iw4oc40kh4sh2ph1", "phases"},           // one image: too few columns
-      {"mb1ic16ih8oc16kh4sh2ph1", "phases"},              // rows for one vector
-      {"mb1ic16ih8oc16kh4sh2ph1", "weights prefetched"},  // one task per block of channels: read once
-      {"mb4ic16ih1oc8kh4", "1x1-input GEMM"},
-      {"mb1ic16ih20oc8kh2sh2", "paired stores"},  // U-Net's and Mask R-CNN's 2x2 stride-2 layers
+      // the input again
+      {"mb1ic32ih1iw640oc2kh1kw18sw9pw9g2", "a 9x2 tile in row mode",
+       [](const Summary& s) {
+         return method_is(s, Method::phases) &&
+                any_group(s, [](const Group& g) { return g.tile_rows == 9 && g.tile_vectors == 2 && !g.pitch_mode; });
+       },
+       true},
+      {"mb1ic16ih33iw40oc64kh3sh2ph1", "input packed",
+       [](const Summary& s) { return method_is(s, Method::phases) && s.input_packed; }},
+      // 3 rows of 10, not 24 vectors
+      {"mb4ic40ih12iw160oc1kh9sh3ph4oph2", "30 vectors per task",
+       [](const Summary& s) { return method_is(s, Method::phases) && s.vectors_per_task == 30; }, true},
+      // a quarter of the lanes on taps outside
+      {"mb4ic24ih4iw4oc56kh4sh2ph1", "channel vectors",
+       [](const Summary& s) { return method_is(s, Method::channel_vectors); }},
+      {"mb3ic16ih7iw6oc44kh4sh2ph1nobias", "channel vectors",
+       [](const Summary& s) { return method_is(s, Method::channel_vectors); }},
+      // rows of 17: position vectors half empty
+      {"mb1ic8ih16oc21kh4sh2nobias", "channel vectors",
+       [](const Summary& s) { return method_is(s, Method::channel_vectors); }},
+      // an image's input and output: 528 KiB
+      {"mb4ic16ih8oc512kh4sh2ph1", "channel vectors, 1 image per block",
+       [](const Summary& s) { return method_is(s, Method::channel_vectors) && s.images_per_block == 1; }},
+      // channel vectors would pad 40 rows to 48 (16 lanes)
+      {"mb4ic24ih4iw4oc40kh4sh2ph1", "phases", [](const Summary& s) { return method_is(s, Method::phases); },
+       true},
+      // one image: too few columns
+      {"mb1ic24ih4iw4oc40kh4sh2ph1", "phases", [](const Summary& s) { return method_is(s, Method::phases); }},
+      // rows for one vector
+      {"mb1ic16ih8oc16kh4sh2ph1", "phases", [](const Summary& s) { return method_is(s, Method::phases); }},
+      // one task per block of channels: its weights are read once
+      {"mb1ic16ih8oc16kh4sh2ph1", "weights prefetched",
+       [](const Summary& s) { return method_is(s, Method::phases) && s.weights_prefetched; }, true},
+      {"mb4ic16ih1oc8kh4", "1x1-input GEMM", [](const Summary& s) { return method_is(s, Method::gemm); }},
+      // U-Net's and Mask R-CNN's 2x2 stride-2 layers
+      {"mb1ic16ih20oc8kh2sh2", "paired stores",
+       [](const Summary& s) {
+         return method_is(s, Method::phases) && any_group(s, [](const Group& g) { return g.paired_stores; });
+       }},
       // CycleGAN's 3x3 stride-2 layers: qw = 1 (2 column taps) joins qw = 0
-      {"mb1ic16ih16iw32oc8kh3sh2ph1oph1", "phase group 1: 2 fused (1 with 2 more taps), 2x2 taps"},
-      {"mb1ic16ih16iw32oc8kh3sh2ph1oph1", "row mode, paired stores"},
+      {"mb1ic16ih16iw32oc8kh3sh2ph1oph1", "group 1: 2 fused, 1 with 2 more taps, 2x2 taps",
+       [](const Summary& s) { return group_fuses(s, 1, 2, 1, 2, 2, 2); }},
+      {"mb1ic16ih16iw32oc8kh3sh2ph1oph1", "row mode with paired stores",
+       [](const Summary& s) {
+         return method_is(s, Method::phases) &&
+                any_group(s, [](const Group& g) { return !g.pitch_mode && g.paired_stores; });
+       }},
   };
+  cpu::PlanOptions options;
+  if (cpu::isa_supported(cpu::Isa::avx512))
+    options.isa = cpu::Isa::avx512;
+  else if (cpu::isa_supported(cpu::Isa::avx2))
+    options.isa = cpu::Isa::avx2;
+  else
+    GTEST_SKIP() << "the facts are pinned for the vector ISAs";
   for (const auto& c : cases) {
+    if (c.avx512_only && options.isa != cpu::Isa::avx512) continue;
     const Problem p = problem(c.problem);
     const Tensors t = make_tensors(p, DataMode::normal, 1);
-    Result<cpu::Plan> plan = cpu::make_plan(p, t.w.data(), t.bias.data());
+    Result<cpu::Plan> plan = cpu::make_plan(p, t.w.data(), t.bias.data(), options);
     ASSERT_TRUE(plan.ok()) << plan.error().message;
-    EXPECT_NE(plan->describe().find(c.path), std::string::npos) << c.problem << ": " << plan->describe();
+    EXPECT_TRUE(c.holds(plan->summary())) << c.problem << ": expected " << c.fact << "; " << plan->describe();
   }
+}
+
+// The summary and the description agree: describe() is the summary in
+// words.
+TEST(CpuPlan, SummaryMatchesTheDescription) {
+  const Problem p = problem("mb1ic24ih1iw40oc1kh1kw21sw10pw10opw9");
+  const Tensors t = make_tensors(p, DataMode::normal, 1);
+  Result<cpu::Plan> plan = cpu::make_plan(p, t.w.data(), t.bias.data());
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  const Summary s = plan->summary();
+  EXPECT_EQ(s.isa, plan->isa());
+  EXPECT_EQ(s.threads, plan->threads());
+  ASSERT_EQ(s.method, cpu::Method::phases);
+  ASSERT_FALSE(s.phase_groups.empty());
+  const Group& g = s.phase_groups[0];
+  const std::string group0 = "phase group 0: " + std::to_string(g.members) + " fused (" +
+                             std::to_string(g.tail_members) + " with " + std::to_string(g.extra_taps) +
+                             " more taps), " + std::to_string(g.row_taps) + "x" + std::to_string(g.column_taps) +
+                             " taps, tile " + std::to_string(g.tile_rows) + "x" + std::to_string(g.tile_vectors);
+  EXPECT_NE(plan->describe().find(group0), std::string::npos) << plan->describe();
+  EXPECT_NE(plan->describe().find(std::to_string(s.tasks) + " tasks"), std::string::npos) << plan->describe();
 }
 
 }  // namespace
