@@ -2,15 +2,33 @@
 """bench_pytorch.py - time PyTorch's own conv_transpose2d on the CPU, for
 comparison with `convt bench`.
 
-Times torch.nn.functional.conv_transpose2d (Debian's python3-torch: run it
-with /usr/bin/python3) on the problems of convt suite files and/or problem
-descriptors, and writes the result in Google Benchmark's JSON format, with
-the benchmarks named "pytorch/<canonical descriptor>" exactly as `convt
-bench` names "<backend>/<canonical descriptor>", and the same counters
-(GFLOP/s counted as 2*N*C_in*H_in*W_in*(C_out/groups)*kH*kW per run, bytes,
-bytes_per_second). So Google Benchmark's tools/compare.py can compare the two
-reports, e.g.
+Times torch.nn.functional.conv_transpose2d on the problems of convt suite
+files and/or problem descriptors, and writes the result in Google
+Benchmark's JSON format, with the benchmarks named "pytorch/<canonical
+descriptor>" exactly as `convt bench` names "<backend>/<canonical
+descriptor>", and the same counters (GFLOP/s counted as
+2*N*C_in*H_in*W_in*(C_out/groups)*kH*kW per run, bytes, bytes_per_second).
+So Google Benchmark's tools/compare.py can compare the two reports, e.g.
     compare.py benchmarksfiltered convt.json onednn-nchw/ pytorch.json pytorch/
+
+Which PyTorch: the interpreter that runs this script decides. Debian's
+python3-torch (1.13) runs with /usr/bin/python3:
+
+    /usr/bin/python3 tools/bench_pytorch.py --config configs/real_shapes.json \\
+        --threads 2 --repetitions 3 --out pytorch.json
+
+To time a current PyTorch 2.x from PyPI, install it in a virtual environment
+and run the script with that environment's interpreter:
+
+    python3 -m venv ~/torch2 && ~/torch2/bin/pip install torch numpy
+    ~/torch2/bin/python tools/bench_pytorch.py --config configs/real_shapes.json \\
+        --threads 2 --repetitions 3 --out pytorch2.json
+
+(the CPU-only wheels are smaller: add --index-url
+https://download.pytorch.org/whl/cpu to the pip command). On x86 CPUs
+PyTorch 2.x runs conv_transpose2d through oneDNN 3's brgemm deconvolution.
+The report's context records torch_version and the oneDNN (MKL-DNN) version
+torch was built with, so reports of different versions tell themselves apart.
 
 Timing follows Google Benchmark: one warm-up call, then the iteration count
 grows until a run lasts --min-time seconds; with --repetitions N that count
@@ -18,10 +36,10 @@ is run N times and mean, median, stddev and cv aggregates follow. real_time is
 wall-clock time per iteration; cpu_time is the whole process's CPU time per
 iteration (as `convt bench` measures it).
 
-    /usr/bin/python3 tools/bench_pytorch.py --config configs/real_shapes.json \\
-        --threads 2 --repetitions 3 --out pytorch.json
+Descriptors and suites are read by tools/convt_problem.py, as convt reads
+them; a problem PyTorch refuses is recorded as an errored benchmark.
 
-Exit codes: 0 success, 2 bad input (one line on stderr).
+Exit codes: 0 success, 2 bad input or no torch (one line on stderr).
 """
 import argparse
 import datetime
@@ -33,124 +51,48 @@ import statistics
 import sys
 import time
 
-FIELDS = ["mb", "ic", "ih", "iw", "oc", "kh", "kw", "sh", "sw", "ph", "pw", "oph", "opw", "dh", "dw", "g"]
-ANNOTATIONS = {"name", "source", "data", "seed"}
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import convt_problem  # noqa: E402  (tools/convt_problem.py, next to this script)
 
 
 class BadInput(Exception):
     pass
 
 
-def parse_descriptor(text):
-    """The token syntax of reference/descriptor.h: {field: value}, nobias."""
-    if not text:
-        raise BadInput("bad descriptor '': it is empty (example: ic8ih5oc12kh3sh2)")
-    fields, nobias, i = {}, False, 0
-    while i < len(text):
-        if text[i] == "_":
-            i += 1
-            continue
-        if not ("a" <= text[i] <= "z"):
-            raise BadInput(f"bad descriptor '{text}' at position {i + 1}: unexpected character '{text[i]}'")
-        if text.startswith("nobias", i):
-            if nobias:
-                raise BadInput(f"bad descriptor '{text}' at position {i + 1}: repeated token 'nobias'")
-            nobias, i = True, i + 6
-            continue
-        start = i
-        while i < len(text) and "a" <= text[i] <= "z":
-            i += 1
-        name = text[start:i]
-        if name not in FIELDS:
-            raise BadInput(f"bad descriptor '{text}' at position {start + 1}: unknown token '{name}'")
-        if name in fields:
-            raise BadInput(f"bad descriptor '{text}' at position {start + 1}: repeated token '{name}'")
-        digits = i
-        while i < len(text) and text[i].isdigit():
-            i += 1
-        if i == digits:
-            raise BadInput(f"bad descriptor '{text}' at position {start + 1}: "
-                           f"token '{name}' needs a non-negative integer after it")
-        fields[name] = int(text[digits:i])
-    return fields, nobias
-
-
-def problem_from_fields(fields, nobias):
-    """Applies the defaults: mb1, iw=ih, kw=kh, sh1, sw=sh, ph0, pw=ph,
-    oph0, opw=oph, dh1, dw=dh, g1, bias on."""
-    for f in ("ic", "ih", "oc", "kh"):
-        if f not in fields:
-            raise BadInput(f"descriptor lacks '{f}' (ic, ih, oc and kh have no default)")
-    p = dict(fields)
-    p.setdefault("mb", 1)
-    p.setdefault("iw", p["ih"])
-    p.setdefault("kw", p["kh"])
-    p.setdefault("sh", 1)
-    p.setdefault("sw", p["sh"])
-    p.setdefault("ph", 0)
-    p.setdefault("pw", p["ph"])
-    p.setdefault("oph", 0)
-    p.setdefault("opw", p["oph"])
-    p.setdefault("dh", 1)
-    p.setdefault("dw", p["dh"])
-    p.setdefault("g", 1)
-    p["bias"] = not nobias
-    if p["g"] <= 0 or p["oc"] % p["g"] or p["ic"] % p["g"]:
-        raise BadInput(f"groups g{p['g']} must divide ic{p['ic']} and oc{p['oc']}")
+def checked(p, where):
+    """The groups must divide both channel counts to make the tensors; every
+    other rule is left to PyTorch (its refusal is recorded)."""
+    if p.g <= 0 or p.oc % p.g or p.ic % p.g:
+        raise BadInput(f"{where}groups g{p.g} must divide ic{p.ic} and oc{p.oc}")
     return p
 
 
-def canonical(p):
-    """convt's format_descriptor: every field in order, then nobias."""
-    return "".join(f"{f}{p[f]}" for f in FIELDS) + ("" if p["bias"] else "nobias")
-
-
-def output_size(p):
-    h = (p["ih"] - 1) * p["sh"] - 2 * p["ph"] + p["dh"] * (p["kh"] - 1) + p["oph"] + 1
-    w = (p["iw"] - 1) * p["sw"] - 2 * p["pw"] + p["dw"] * (p["kw"] - 1) + p["opw"] + 1
-    return h, w
-
-
-def flops_per_run(p):
-    """2*N*C_in*H_in*W_in*(C_out/groups)*kH*kW: the useful products only (as convt bench)."""
-    return 2.0 * p["mb"] * p["ic"] * p["ih"] * p["iw"] * (p["oc"] // p["g"]) * p["kh"] * p["kw"]
-
-
-def bytes_per_run(p):
-    """x, w, y and the bias, float32, once each (as convt bench)."""
-    h, w = output_size(p)
-    elements = (p["mb"] * p["ic"] * p["ih"] * p["iw"] + p["ic"] * (p["oc"] // p["g"]) * p["kh"] * p["kw"]
-                + p["mb"] * p["oc"] * h * w + (p["oc"] if p["bias"] else 0))
-    return 4.0 * elements
+def parse_problem(text):
+    try:
+        return checked(convt_problem.parse_problem(text, validate=False), "")
+    except convt_problem.ProblemError as e:
+        raise BadInput(e.message)
 
 
 def load_suite(path):
     try:
-        with open(path) as f:
-            suite = json.load(f)
-    except (OSError, ValueError) as e:
-        raise BadInput(f"{path}: {e}")
-    if not isinstance(suite, dict) or not isinstance(suite.get("problems"), list):
-        raise BadInput(f"{path}: expected an object with a \"problems\" array")
-    problems = []
-    for index, entry in enumerate(suite["problems"]):
-        where = f"{path}: problem {index}"
-        try:
-            if isinstance(entry, str):
-                problems.append(problem_from_fields(*parse_descriptor(entry)))
-            elif isinstance(entry, dict) and "descriptor" in entry:
-                problems.append(problem_from_fields(*parse_descriptor(entry["descriptor"])))
-            elif isinstance(entry, dict):
-                fields = {k: v for k, v in entry.items() if k in FIELDS}
-                unknown = set(entry) - set(FIELDS) - ANNOTATIONS - {"bias"}
-                if unknown:
-                    raise BadInput(f"unknown key \"{sorted(unknown)[0]}\"")
-                problems.append(problem_from_fields(fields, not entry.get("bias", True)))
-            else:
-                raise BadInput("expected a descriptor string or an object")
-        except BadInput as e:
-            raise BadInput(f"{where}: {e}")
-    return problems
+        suite = convt_problem.load_suite(path, validate=False)
+    except convt_problem.ProblemError as e:
+        raise BadInput(e.message)
+    return [checked(entry.problem, f"{path}: problems[{index}]: ") for index, entry in enumerate(suite.entries)]
+
+
+def flops_per_run(p):
+    """2*N*C_in*H_in*W_in*(C_out/groups)*kH*kW: the useful products only (as convt bench)."""
+    return 2.0 * p.mb * p.ic * p.ih * p.iw * (p.oc // p.g) * p.kh * p.kw
+
+
+def bytes_per_run(p):
+    """x, w, y and the bias, float32, once each (as convt bench)."""
+    h, w = p.output_hw()
+    elements = (p.mb * p.ic * p.ih * p.iw + p.ic * (p.oc // p.g) * p.kh * p.kw
+                + p.mb * p.oc * h * w + (p.oc if p.bias else 0))
+    return 4.0 * elements
 
 
 def cpu_model():
@@ -164,15 +106,25 @@ def cpu_model():
     return "unknown"
 
 
+def onednn_version(torch):
+    """The oneDNN (MKL-DNN) torch was built with, as torch.__config__.show() names it."""
+    try:
+        for line in torch.__config__.show().splitlines():
+            if "oneDNN" in line or "MKL-DNN" in line:
+                return line.strip().lstrip("- ").strip()
+    except Exception:  # noqa: BLE001 -- informational only
+        pass
+    return "none" if not torch.backends.mkldnn.is_available() else "unknown"
+
+
 def time_problem(torch, p, threads, min_time, repetitions):
     """[(iterations, real seconds, cpu seconds)] per repetition."""
     F = torch.nn.functional
     g = torch.Generator().manual_seed(1)
-    x = torch.randn(p["mb"], p["ic"], p["ih"], p["iw"], generator=g)
-    w = torch.randn(p["ic"], p["oc"] // p["g"], p["kh"], p["kw"], generator=g)
-    b = torch.randn(p["oc"], generator=g) if p["bias"] else None
-    args = dict(stride=(p["sh"], p["sw"]), padding=(p["ph"], p["pw"]),
-                output_padding=(p["oph"], p["opw"]), groups=p["g"], dilation=(p["dh"], p["dw"]))
+    x = torch.randn(*p.input_shape(), generator=g)
+    w = torch.randn(*p.weight_shape(), generator=g)
+    b = torch.randn(p.oc, generator=g) if p.bias else None
+    args = p.torch_kwargs()
 
     def run(iterations):
         real0, cpu0 = time.perf_counter(), time.process_time()
@@ -195,6 +147,7 @@ def time_problem(torch, p, threads, min_time, repetitions):
 
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     epilog=__doc__[__doc__.index("Which PyTorch"):__doc__.index("Timing follows")],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--config", action="append", default=[], help="convt suite file (repeatable)")
     parser.add_argument("--problem", action="append", default=[], help="problem descriptor (repeatable)")
@@ -215,7 +168,7 @@ def main(argv):
         for path in a.config:
             problems += load_suite(path)
         for text in a.problem:
-            problems.append(problem_from_fields(*parse_descriptor(text)))
+            problems.append(parse_problem(text))
         if not problems:
             raise BadInput("nothing to benchmark: give --config FILE and/or --problem DESCRIPTOR")
         pattern = re.compile(a.filter) if a.filter else None
@@ -226,8 +179,11 @@ def main(argv):
     try:
         import torch
     except ImportError:
-        print(f"bench_pytorch: {sys.executable} has no torch: install Debian's python3-torch "
-              "(apt-get install python3-torch) and run this script with /usr/bin/python3", file=sys.stderr)
+        print(f"bench_pytorch: {sys.executable} has no torch: run this script with /usr/bin/python3 and "
+              "Debian's python3-torch 1.13 (apt-get install python3-torch), or, for PyTorch 2.x from PyPI, "
+              "with a virtual environment's interpreter: python3 -m venv ~/torch2 && "
+              "~/torch2/bin/pip install torch numpy && ~/torch2/bin/python tools/bench_pytorch.py ...",
+              file=sys.stderr)
         return 2
     threads = a.threads or cores
     torch.set_num_threads(threads)
@@ -245,6 +201,7 @@ def main(argv):
         "cores": str(cores),
         "threads": str(threads),
         "torch_version": torch.__version__,
+        "torch_onednn": onednn_version(torch),
         "torch_parallel_info": "; ".join(line.strip() for line in torch.__config__.parallel_info().splitlines()
                                          if "get_num_threads" in line or "backend" in line),
         "flops": "2*N*C_in*H_in*W_in*(C_out/groups)*kH*kW per run: the useful products only",
@@ -252,7 +209,7 @@ def main(argv):
     benchmarks = []
     family = 0
     for p in problems:
-        name = "pytorch/" + canonical(p)
+        name = "pytorch/" + convt_problem.format_descriptor(p)
         if pattern and not pattern.search(name):
             continue
         try:

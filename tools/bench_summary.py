@@ -20,11 +20,13 @@ Exit codes: 0 success, 2 bad input (one line on stderr).
 import argparse
 import json
 import math
-import re
+import os
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import convt_problem  # noqa: E402  (tools/convt_problem.py, next to this script)
+
 PEERS = ("onednn", "onednn-nchw")
-FIELDS = re.compile(r"mb(\d+)ic(\d+)ih(\d+)iw(\d+)oc(\d+)kh(\d+)kw(\d+).*?g(\d+)")
 
 
 class BadInput(Exception):
@@ -60,40 +62,41 @@ def times(report, path):
 
 
 def names(config_paths):
-    """{canonical descriptor: problem name} from suite files, matched by field values."""
+    """{canonical descriptor: problem name} from suite files, in the suites'
+    order; a problem in several suites takes its name from the last one."""
     found = {}
     for path in config_paths:
-        for p in load(path).get("problems", []):
-            found[p["descriptor"]] = p.get("name", p["descriptor"])
+        try:
+            suite = convt_problem.load_suite(path)
+        except convt_problem.ProblemError as e:
+            raise BadInput(e.message)
+        for entry in suite.entries:
+            canonical = convt_problem.format_descriptor(entry.problem)
+            found[canonical] = entry.name or entry.descriptor or convt_problem.short_descriptor(entry.problem)
     return found
 
 
+def problem(descriptor):
+    """The problem a report's descriptor names, or None if it names none."""
+    try:
+        return convt_problem.parse_problem(descriptor, validate=False)
+    except convt_problem.ProblemError:
+        return None
+
+
+def key(descriptor):
+    """The canonical descriptor (reports name problems canonically already)."""
+    p = problem(descriptor)
+    return convt_problem.format_descriptor(p) if p else descriptor
+
+
 def short_name(descriptor, named):
-    for text, name in named.items():
-        if fields(text) == fields(descriptor):
-            return name
-    return descriptor
-
-
-def fields(descriptor):
-    """The problem's values, from a canonical descriptor or a short one (defaults filled)."""
-    values = dict(re.findall(r"([a-z]+)(\d+)", descriptor))
-    values.setdefault("mb", "1")
-    values.setdefault("g", "1")
-    # (convt's descriptor syntax: a width defaults to the height, a height
-    # to 1 for stride and dilation and to 0 for the paddings)
-    for key, default in (("i", None), ("k", None), ("s", "1"), ("p", "0"), ("op", "0"), ("d", "1")):
-        values.setdefault(key + "h", default)
-        values.setdefault(key + "w", values[key + "h"])
-    return tuple(sorted(values.items())), "nobias" in descriptor
+    return named.get(key(descriptor), descriptor)
 
 
 def large_channels(descriptor):
-    m = FIELDS.search(descriptor)
-    if not m:
-        return False
-    ic, oc, g = int(m.group(2)), int(m.group(5)), int(m.group(8))
-    return ic // g >= 128 and oc // g >= 64
+    p = problem(descriptor)
+    return bool(p) and p.g > 0 and p.ic // p.g >= 128 and p.oc // p.g >= 64
 
 
 def main():
@@ -113,8 +116,8 @@ def main():
     descriptors = list(dict.fromkeys(d for (b, d) in t if b == "cpu"))
     # In the suites' order when they name the problems (a report made with
     # --benchmark_enable_random_interleaving lists them shuffled).
-    order = {fields(text): i for i, text in enumerate(named)}
-    descriptors.sort(key=lambda d: order.get(fields(d), len(order)))
+    order = {canonical: i for i, canonical in enumerate(named)}
+    descriptors.sort(key=lambda d: order.get(key(d), len(order)))
     if not descriptors:
         print(f"bench_summary: {args.report}: no cpu benchmarks", file=sys.stderr)
         return 2

@@ -28,12 +28,17 @@ size are reduced, and `source` says so.
 """
 
 import argparse
+import dataclasses
 import itertools
 import json
 import os
 import random
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from convt_problem import (format_descriptor, output_extent, problem,  # noqa: E402  (tools/convt_problem.py)
+                           short_descriptor, validation_error)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT_PATH = os.path.join(ROOT, "configs", "conformance.json")
@@ -42,12 +47,6 @@ MAX_PROBLEM_MACS = 8_000_000
 MAX_SUITE_MACS = 300_000_000
 MIN_INFORMATIVE = 0.02   # share of output elements that must depend on x and w
 
-FIELDS = ["mb", "ic", "ih", "iw", "oc", "kh", "kw", "sh", "sw", "ph", "pw",
-          "oph", "opw", "dh", "dw", "g"]
-# Fields whose default is another field's value (descriptor.h).
-PAIRED = {"iw": "ih", "kw": "kh", "sw": "sh", "pw": "ph", "opw": "oph", "dw": "dh"}
-DEFAULTS = {"mb": 1, "sh": 1, "ph": 0, "oph": 0, "dh": 1, "g": 1}
-
 NN = "PyTorch 1.13 common_nn.py new_module_tests"
 OPINFO = ("PyTorch 1.13 common_methods_invocations.py sample_inputs_conv_transpose2d "
           "(OpInfo nn.functional.conv_transpose2d)")
@@ -55,84 +54,27 @@ TC = "PyTorch test/nn/test_convolution.py"
 
 
 # --------------------------------------------------------------------------
-# Problems
-
-
-def problem(ic, ih, oc, kh, mb=1, iw=None, kw=None, sh=1, sw=None, ph=0, pw=None,
-            oph=0, opw=None, dh=1, dw=None, g=1, bias=True):
-    p = dict(mb=mb, ic=ic, ih=ih, iw=ih if iw is None else iw, oc=oc, kh=kh,
-             kw=kh if kw is None else kw, sh=sh, sw=sh if sw is None else sw, ph=ph,
-             pw=ph if pw is None else pw, oph=oph, opw=oph if opw is None else opw,
-             dh=dh, dw=dh if dw is None else dw, g=g)
-    p["bias"] = bias
-    return p
-
-
-def out_extent(i, s, p, d, k, op):
-    return (i - 1) * s - 2 * p + d * (k - 1) + op + 1
-
-
-def out_hw(p):
-    return (out_extent(p["ih"], p["sh"], p["ph"], p["dh"], p["kh"], p["oph"]),
-            out_extent(p["iw"], p["sw"], p["pw"], p["dw"], p["kw"], p["opw"]))
-
-
-def legality_error(p):
-    """PyTorch's rules (as convt applies them: for every batch size), or None."""
-    if p["mb"] < 0 or min(p[f] for f in FIELDS if f != "mb") < 0:
-        return "negative field"
-    if min(p[f] for f in ("ic", "oc", "g", "kh", "kw", "sh", "sw", "dh", "dw")) < 1:
-        return "zero channels/kernel/stride/dilation/groups"
-    if p["ih"] < 1 or p["iw"] < 1:
-        return "empty spatial input"
-    if p["ic"] % p["g"] or p["oc"] % p["g"]:
-        return "channels not divisible by groups"
-    for op, s, d in ((p["oph"], p["sh"], p["dh"]), (p["opw"], p["sw"], p["dw"])):
-        if not (op < s or op < d):
-            return "output_padding must be smaller than either stride or dilation"
-    oh, ow = out_hw(p)
-    if oh < 1 or ow < 1:
-        return "output size too small (%dx%d)" % (oh, ow)
-    return None
+# Problems (convt_problem.problem(ic, ih, oc, kh, **fields): the descriptor's
+# fields and defaults; validation_error(p): PyTorch's rules as convt applies
+# them, for every batch size)
 
 
 def reached(i, s, p, d, k, op):
     """How many of the output positions along one axis some input pixel reaches."""
-    n = out_extent(i, s, p, d, k, op)
+    n = output_extent(i, s, p, d, k, op)
     return len({a * s - p + b * d for a in range(i) for b in range(k)} & set(range(n)))
 
 
 def informative_fraction(p):
     """The share of output elements that depend on x and w at all (not bias only)."""
-    oh, ow = out_hw(p)
-    rh = reached(p["ih"], p["sh"], p["ph"], p["dh"], p["kh"], p["oph"])
-    rw = reached(p["iw"], p["sw"], p["pw"], p["dw"], p["kw"], p["opw"])
+    oh, ow = p.output_hw()
+    rh = reached(p.ih, p.sh, p.ph, p.dh, p.kh, p.oph)
+    rw = reached(p.iw, p.sw, p.pw, p.dw, p.kw, p.opw)
     return rh * rw / float(oh * ow)
 
 
 def macs(p):
-    return (p["mb"] * p["ic"] * p["ih"] * p["iw"] * (p["oc"] // p["g"]) *
-            p["kh"] * p["kw"])
-
-
-def canonical(p):
-    s = "".join("%s%d" % (f, p[f]) for f in FIELDS)
-    return s if p["bias"] else s + "nobias"
-
-
-def short_descriptor(p):
-    """The descriptor with every token that equals its default left out."""
-    out = []
-    for f in FIELDS:
-        if f in ("ic", "ih", "oc", "kh"):
-            out.append("%s%d" % (f, p[f]))
-            continue
-        default = p[PAIRED[f]] if f in PAIRED else DEFAULTS[f]
-        if p[f] != default:
-            out.append("%s%d" % (f, p[f]))
-    if not p["bias"]:
-        out.append("nobias")
-    return "".join(out)
+    return p.mb * p.ic * p.ih * p.iw * (p.oc // p.g) * p.kh * p.kw
 
 
 class Suite:
@@ -143,9 +85,9 @@ class Suite:
         self.merged = []       # (name kept, name dropped)
 
     def add(self, name, p, source):
-        err = legality_error(p)
+        err = validation_error(p)
         if err:
-            raise ValueError("%s (%s) is illegal: %s" % (name, canonical(p), err))
+            raise ValueError("%s (%s) is illegal: %s" % (name, format_descriptor(p), err))
         if informative_fraction(p) < MIN_INFORMATIVE:
             # `convt check` mistrusts a case where under 1% of the output
             # depends on x and w: it would not see a bug.
@@ -155,7 +97,7 @@ class Suite:
             raise ValueError("%s has %d MACs, over the %d limit" % (name, macs(p), MAX_PROBLEM_MACS))
         if name in self.names:
             raise ValueError("duplicate name " + name)
-        key = canonical(p)
+        key = format_descriptor(p)
         if key in self.by_canon:
             # The same problem from another origin: keep one, cite both.
             entry = self.by_canon[key]
@@ -279,7 +221,7 @@ def resolve(levels):
         if (ol == "1" and limit < 1) or (ol == "max" and limit < 2):
             achieved.discard("op")
             op = min(op, limit)
-        while p > 0 and out_extent(i, s, p, d, k, op) < 1:
+        while p > 0 and output_extent(i, s, p, d, k, op) < 1:
             p -= 1
             achieved.discard("p")
         vals[axis] = (i, k, s, d, p, op)
@@ -307,30 +249,29 @@ def add_pairwise(S):
     while uncovered_set:
         target = next(t for t in uncovered if t in uncovered_set)
         fa, ra, fb, rb = target
-        best = None
-        for _ in range(300):
-            levels = {f: rng.choice(ls) for f, ls in PAIR_FACTORS}
+
+        def candidate(levels):
+            """The target's levels set in `levels`: (problem, levels, pairs it
+            newly covers), or None for an illegal or uninformative problem."""
             levels[fa] = next(x for x in dict(PAIR_FACTORS)[fa] if repr(x) == ra)
             levels[fb] = next(x for x in dict(PAIR_FACTORS)[fb] if repr(x) == rb)
             p, achieved = resolve(levels)
-            if legality_error(p) or informative_fraction(p) < MIN_INFORMATIVE:
-                continue
-            new = pairs_of(levels, achieved) & uncovered_set
-            if best is None or len(new) > len(best[2]):
-                best = (p, levels, new)
+            if validation_error(p) or informative_fraction(p) < MIN_INFORMATIVE:
+                return None
+            return p, levels, pairs_of(levels, achieved) & uncovered_set
+
+        best = None
+        for _ in range(300):
+            c = candidate({f: rng.choice(ls) for f, ls in PAIR_FACTORS})
+            if c and (best is None or len(c[2]) > len(best[2])):
+                best = c
         if best is None or target not in best[2]:
             # Rare pairs: search every problem that has them, in a fixed order.
             others = [(f, ls) for f, ls in PAIR_FACTORS if f not in (fa, fb)]
             for combo in itertools.product(*[ls for _, ls in others]):
-                levels = dict(zip([f for f, _ in others], combo))
-                levels[fa] = next(x for x in dict(PAIR_FACTORS)[fa] if repr(x) == ra)
-                levels[fb] = next(x for x in dict(PAIR_FACTORS)[fb] if repr(x) == rb)
-                p, achieved = resolve(levels)
-                if legality_error(p) or informative_fraction(p) < MIN_INFORMATIVE:
-                    continue
-                new = pairs_of(levels, achieved) & uncovered_set
-                if target in new and (best is None or target not in best[2] or len(new) > len(best[2])):
-                    best = (p, levels, new)
+                c = candidate(dict(zip([f for f, _ in others], combo)))
+                if c and target in c[2] and (best is None or target not in best[2] or len(c[2]) > len(best[2])):
+                    best = c
         if best is None or target not in best[2]:
             uncovered_set.discard(target)   # no legal problem has this pair
             infeasible.append(target)
@@ -483,8 +424,8 @@ def add_pytorch(S):
     for h, w, k, d, s, p in ((13, 16, 4, 3, 3, 2), (14, 16, 2, 4, 2, 1), (19, 13, 3, 2, 3, 0), (20, 15, 4, 1, 3, 2)):
         ch = (h + 2 * p - d * (k - 1) - 1) // s + 1
         cw = (w + 2 * p - d * (k - 1) - 1) // s + 1
-        oph = h - out_extent(ch, s, p, d, k, 0)
-        opw = w - out_extent(cw, s, p, d, k, 0)
+        oph = h - output_extent(ch, s, p, d, k, 0)
+        opw = w - output_extent(cw, s, p, d, k, 0)
         a("pt_tc_down_up_%dx%d_k%d_d%d_s%d_p%d" % (h, w, k, d, s, p),
           problem(2, ch, 3, k, mb=2, iw=cw, sh=s, ph=p, dh=d, oph=oph, opw=opw),
           TC + " test_ConvTranspose2d_output_size_downsample_upsample: h=%d, w=%d, k=%d, d=%d, s=%d, p=%d: ConvTranspose2d(2, 3, %d, %d, %d, dilation=%d) on the Conv2d output (2, 2, %d, %d) with output_size (%d, %d) = output_padding (%d, %d)"
@@ -530,9 +471,9 @@ def add_odd_sizes(S):
     src = "sizes off vector widths / channel blocks: "
 
     def o(name, p, what):
-        oh, ow = out_hw(p)
+        oh, ow = p.output_hw()
         S.add("odd_" + name, p, src + "%s (input %dx%d, output %dx%d, ic %d, oc %d)"
-              % (what, p["ih"], p["iw"], oh, ow, p["ic"], p["oc"]))
+              % (what, p.ih, p.iw, oh, ow, p.ic, p.oc))
 
     # channel counts on both sides of 8/16/32, with input and output widths 7..33
     o("c1_33_w17", problem(1, 3, 33, 3, iw=17, sh=1, ph=1), "1 -> 33 channels, width 17 in and out")
@@ -733,27 +674,22 @@ def check(S, convt):
     failures = 0
     canon_seen = {}
     for p, name, _ in S.entries:
-        q = dict(p)
-        q["mb"] = max(1, p["mb"])   # convt applies every rule for every N
-        x = torch.zeros(q["mb"], q["ic"], q["ih"], q["iw"], dtype=torch.float64)
-        w = torch.zeros(q["ic"], q["oc"] // q["g"], q["kh"], q["kw"], dtype=torch.float64)
-        b = torch.zeros(q["oc"], dtype=torch.float64) if q["bias"] else None
+        q = dataclasses.replace(p, mb=max(1, p.mb))   # convt applies every rule for every N
+        x = torch.zeros(q.input_shape(), dtype=torch.float64)
+        w = torch.zeros(q.weight_shape(), dtype=torch.float64)
+        b = torch.zeros(q.oc, dtype=torch.float64) if q.bias else None
         try:
-            y = F.conv_transpose2d(x, w, b, stride=(q["sh"], q["sw"]), padding=(q["ph"], q["pw"]),
-                                   output_padding=(q["oph"], q["opw"]), groups=q["g"],
-                                   dilation=(q["dh"], q["dw"]))
-            if tuple(y.shape[2:]) != out_hw(q):
-                print("%s: PyTorch output %s, expected %s" % (name, tuple(y.shape), out_hw(q)))
+            y = F.conv_transpose2d(x, w, b, **q.torch_kwargs())
+            if tuple(y.shape[2:]) != q.output_hw():
+                print("%s: PyTorch output %s, expected %s" % (name, tuple(y.shape), q.output_hw()))
                 failures += 1
         except Exception as e:  # noqa: BLE001
             print("%s: PyTorch refuses it: %s" % (name, e))
             failures += 1
-        if p["mb"] == 0:   # and the empty batch itself
+        if p.mb == 0:   # and the empty batch itself
             try:
-                F.conv_transpose2d(torch.zeros(0, q["ic"], q["ih"], q["iw"]), w.float(),
-                                   None if b is None else b.float(), stride=(q["sh"], q["sw"]),
-                                   padding=(q["ph"], q["pw"]), output_padding=(q["oph"], q["opw"]),
-                                   groups=q["g"], dilation=(q["dh"], q["dw"]))
+                F.conv_transpose2d(torch.zeros(0, q.ic, q.ih, q.iw), w.float(),
+                                   None if b is None else b.float(), **q.torch_kwargs())
             except Exception as e:  # noqa: BLE001
                 print("%s: PyTorch refuses the empty batch: %s" % (name, e))
                 failures += 1
@@ -763,8 +699,8 @@ def check(S, convt):
         if r.returncode != 0:
             print("%s: convt exit %d: %s" % (name, r.returncode, (r.stderr or r.stdout).strip()))
             failures += 1
-        elif len(first) != 2 or first[0] != "problem" or first[1] != canonical(p):
-            print("%s: convt's canonical form %r differs from %r" % (name, first, canonical(p)))
+        elif len(first) != 2 or first[0] != "problem" or first[1] != format_descriptor(p):
+            print("%s: convt's canonical form %r differs from %r" % (name, first, format_descriptor(p)))
             failures += 1
         elif first[1] in canon_seen:
             print("%s: same problem as %s" % (name, canon_seen[first[1]]))

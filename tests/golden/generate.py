@@ -46,6 +46,9 @@ import torch
 import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "tools"))
+import convt_problem  # noqa: E402  (tools/convt_problem.py: convt's rules in Python)
+
 CASES_DIR = os.path.join(HERE, "cases")
 TORCH_VERSION = torch.__version__
 
@@ -232,24 +235,13 @@ def torch_verdict(a):
     return {"ok": True, "output": list(y.shape)}
 
 
-def out_extent(i, s, p, d, k, op):
-    return (i - 1) * s - 2 * p + d * (k - 1) + op + 1
-
-
 def kernel_level_rules_pass(a):
     """The checks PyTorch 1.13 skips for an empty batch (its
     slow_conv_transpose2d_shape_check); used only to filter, never to decide
     a recorded verdict."""
-    w, s, p, op, d = a["weight"], a["stride"], a["padding"], a["output_padding"], a["dilation"]
     x = a["input"] if len(a["input"]) == 4 else [1] + a["input"]
-    if w[2] <= 0 or w[3] <= 0 or d[0] <= 0 or d[1] <= 0:
-        return False
-    for ax in (0, 1):
-        if not (op[ax] < s[ax] or op[ax] < d[ax]):
-            return False
-    if w[1] == 0:
-        return False
-    return all(out_extent(x[2 + ax], s[ax], p[ax], d[ax], w[2 + ax], op[ax]) >= 1 for ax in (0, 1))
+    return convt_problem.shape_check_error(x, a["weight"], a["stride"], a["padding"],
+                                           a["output_padding"], a["dilation"], a["groups"]) is None
 
 
 def same_verdict(v0, v1):
