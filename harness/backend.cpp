@@ -1,6 +1,7 @@
 #include "harness/backend.h"
 
 #include "harness/backends/adapters.h"
+#include "harness/lists.h"
 #include "harness/plugin.h"
 
 namespace convt {
@@ -29,26 +30,39 @@ Result<NamedBackend> make_backend(std::string_view name, const BackendOptions& o
                "; see 'convt list', or load your own with --plugin)"};
 }
 
-Result<std::vector<NamedBackend>> make_backends(const std::string& names,
+Result<std::vector<NamedBackend>> make_backends(std::string_view names,
                                                 const std::vector<std::string>& plugin_paths,
                                                 const BackendOptions& options) {
   std::vector<NamedBackend> backends;
-  std::string rest = names.empty() && plugin_paths.empty() ? "reference" : names;
-  while (!rest.empty()) {
-    const size_t comma = rest.find(',');
-    const std::string name = rest.substr(0, comma);
-    rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
-    if (name.empty()) return Error{"empty backend name in '" + names + "'"};
-    Result<NamedBackend> b = make_backend(name, options);
-    if (!b) return b.error();
-    backends.push_back(std::move(b).value());
-  }
+  if (!names.empty())
+    for (const std::string& name : split_list(names)) {
+      if (name.empty()) return Error{"empty backend name in '" + std::string(names) + "'"};
+      Result<NamedBackend> b = make_backend(name, options);
+      if (!b) return b.error();
+      backends.push_back(std::move(b).value());
+    }
   for (const std::string& path : plugin_paths) {
     Result<NamedBackend> b = load_plugin(path);
     if (!b) return b.error();
     backends.push_back(std::move(b).value());
   }
   return backends;
+}
+
+Result<std::vector<std::string>> backends_but_the_oracle(std::string_view device) {
+  std::vector<std::string> chosen;
+  std::string why;
+  for (const BackendEntry& e : backend_registry()) {
+    if (e.name == "reference" || (!device.empty() && e.device != device)) continue;
+    if (e.unavailable.empty())
+      chosen.push_back(e.name);
+    else
+      why += "; " + e.name + ": " + e.unavailable;
+  }
+  if (chosen.empty())
+    return Error{"no " + (device.empty() ? std::string() : std::string(device) + " ") +
+                 "backend but the oracle (reference) is available" + why};
+  return chosen;
 }
 
 std::optional<Error> run_once(Backend& b, const Problem& p, const float* x, const float* w,

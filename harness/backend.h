@@ -64,11 +64,18 @@ struct NamedBackend {
 // The backend of that name, or an error that lists the known ones.
 Result<NamedBackend> make_backend(std::string_view name, const BackendOptions& options = {});
 
-// The backends named (comma-separated registry names) and the plugins
-// loaded from `plugin_paths`; with neither, the reference backend.
-Result<std::vector<NamedBackend>> make_backends(const std::string& names,
+// The backends named (comma-separated registry names, none empty; an empty
+// list names none), then the plugins loaded from `plugin_paths`. Whoever
+// calls it chooses what neither means.
+Result<std::vector<NamedBackend>> make_backends(std::string_view names,
                                                 const std::vector<std::string>& plugin_paths,
                                                 const BackendOptions& options = {});
+
+// The names of the available backends but the oracle (`reference`, which
+// runs only when named), of `device` only unless it is empty, in registry
+// order; when there is none, an error that says why each other one is not
+// available.
+Result<std::vector<std::string>> backends_but_the_oracle(std::string_view device = {});
 
 // prepare + run in one call, for one-off runs.
 std::optional<Error> run_once(Backend& b, const Problem& p, const float* x, const float* w,

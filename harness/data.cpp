@@ -6,6 +6,8 @@
 #include <limits>
 #include <numbers>
 
+#include "harness/lists.h"
+
 namespace convt {
 namespace {
 
@@ -53,14 +55,12 @@ Result<DataMode> parse_data_mode(std::string_view text) {
 
 Result<std::vector<DataMode>> parse_data_modes(std::string_view text) {
   std::vector<DataMode> modes;
-  while (true) {
-    const size_t comma = text.find(',');
-    Result<DataMode> m = parse_data_mode(text.substr(0, comma));
+  for (const std::string& name : split_list(text)) {
+    Result<DataMode> m = parse_data_mode(name);
     if (!m) return m.error();
     modes.push_back(*m);
-    if (comma == std::string_view::npos) return modes;
-    text.remove_prefix(comma + 1);
   }
+  return modes;
 }
 
 const char* data_mode_name(DataMode mode) {

@@ -15,66 +15,32 @@
 
 #include "harness/benchmark.h"
 #include "harness/cli/command.h"
+#include "harness/cli/common_options.h"
 #include "harness/peak.h"
-#include "harness/suite.h"
-#include "reference/descriptor.h"
 
 namespace convt::cli {
 namespace {
 
 struct BenchArgs {
-  std::vector<std::string> configs;
-  std::vector<std::string> problems;
-  std::string backends;
-  int threads = 0;
+  CommonOptions common;
   std::string report;
   std::vector<std::string> benchmark_flags;  // every --benchmark_* argument, as given
 };
 
 constexpr std::string_view kFlagPrefix = "--benchmark_";
 
-Result<std::vector<Problem>> gather_problems(const BenchArgs& a) {
-  std::vector<Problem> all;
-  for (const std::string& path : a.configs) {
-    Result<Suite> suite = load_suite(path);
-    if (!suite) return suite.error();
-    for (const SuiteEntry& e : suite->problems) all.push_back(e.problem);
-  }
-  for (const std::string& text : a.problems) {
-    Result<Problem> p = parse_problem(text);
-    if (!p) return Error{"--problem: " + p.error().message};
-    all.push_back(*p);
-  }
-  if (all.empty()) return Error{"nothing to benchmark: give --config FILE and/or --problem DESCRIPTOR"};
-  return all;
-}
-
 // --backend, or every available CPU backend but the reference (which runs
 // only when named).
 Result<std::vector<std::string>> choose_backends(const std::string& names) {
-  std::vector<std::string> chosen;
   if (names.empty()) {
-    std::string why;
-    for (const BackendEntry& e : backend_registry()) {
-      if (e.device != "cpu" || e.name == "reference") continue;
-      if (e.unavailable.empty())
-        chosen.push_back(e.name);
-      else
-        why += "; " + e.name + ": " + e.unavailable;
-    }
-    if (chosen.empty()) return Error{"no CPU backend to benchmark is available" + why + " (name one with --backend)"};
+    Result<std::vector<std::string>> chosen = backends_but_the_oracle("cpu");
+    if (!chosen) return Error{"nothing to benchmark: " + chosen.error().message + " (name one with --backend)"};
     return chosen;
   }
-  std::string rest = names;
-  while (!rest.empty()) {
-    const size_t comma = rest.find(',');
-    const std::string name = rest.substr(0, comma);
-    rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
-    if (name.empty()) return Error{"--backend: empty backend name in '" + names + "'"};
-    Result<NamedBackend> b = make_backend(name);
-    if (!b) return Error{"--backend: " + b.error().message};
-    chosen.push_back(name);
-  }
+  Result<std::vector<NamedBackend>> made = make_backends(names, {});
+  if (!made) return Error{"--backend: " + made.error().message};
+  std::vector<std::string> chosen;
+  for (const NamedBackend& b : *made) chosen.push_back(b.name);
   return chosen;
 }
 
@@ -112,15 +78,18 @@ std::optional<Error> check_flags(const BenchArgs& a) {
 
 int bench(const BenchArgs& a) {
   if (auto e = check_flags(a)) return bad_input(*e);
-  Result<std::vector<Problem>> problems = gather_problems(a);
+  Result<std::vector<SuiteEntry>> problems = gather_problems(a.common);
   if (!problems) return bad_input(problems.error());
-  Result<std::vector<std::string>> backends = choose_backends(a.backends);
+  if (problems->empty())
+    return bad_input(Error{"nothing to benchmark: give --config FILE and/or --problem DESCRIPTOR"});
+  Result<std::vector<std::string>> backends = choose_backends(a.common.backends);
   if (!backends) return bad_input(backends.error());
   const int cores = cpu_cores();
-  if (a.threads > cores)
-    return bad_input(Error{"--threads " + std::to_string(a.threads) + " is more than the " + std::to_string(cores) +
+  const int asked = a.common.threads;
+  if (asked > cores)
+    return bad_input(Error{"--threads " + std::to_string(asked) + " is more than the " + std::to_string(cores) +
                            " cores this process may use (benchmarks never oversubscribe)"});
-  const int threads = a.threads > 0 ? a.threads : cores;
+  const int threads = asked > 0 ? asked : cores;
 
   // Google Benchmark's flags: the user's, then --report as its JSON output.
   std::vector<std::string> args = {"convt bench"};
@@ -143,7 +112,7 @@ int bench(const BenchArgs& a) {
   const Peak peak = listing ? Peak{} : measure_peak(threads);
   BenchmarkPlan plan;
   plan.backends = *backends;
-  plan.problems = *problems;
+  for (const SuiteEntry& e : *problems) plan.problems.push_back(e.problem);
   plan.options.threads = threads;
   plan.peak_gflops = peak.gflops_per_core * threads;
 
@@ -193,12 +162,11 @@ void add_bench_command(CLI::App& app, Action& action) {
   auto a = std::make_shared<BenchArgs>();
   CLI::App* cmd = app.add_subcommand(
       "bench", "Time backends on problems with Google Benchmark (its --benchmark_* flags pass through)");
-  cmd->add_option("--config", a->configs, "Suite file(s) (JSON)")->check(CLI::ExistingFile);
-  cmd->add_option("--problem", a->problems, "Problem descriptor(s)");
-  cmd->add_option("--backend", a->backends,
-                  "Backend name(s), comma-separated (default: every available CPU backend but reference)");
-  cmd->add_option("--threads", a->threads, "Threads of the backends (0: all cores; at most the cores)")
-      ->check(CLI::NonNegativeNumber);
+  add_common_options(cmd, a->common,
+                     {.problems = true,
+                      .backend = "Backend name(s), comma-separated (default: every available CPU backend but "
+                                 "reference)",
+                      .threads = "Threads of the backends (0: all cores; at most the cores)"});
   cmd->add_option("--report", a->report, "Write Google Benchmark's JSON report here");
   cmd->allow_extras();
   cmd->footer(

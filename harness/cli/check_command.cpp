@@ -6,24 +6,18 @@
 
 #include "harness/check_report.h"
 #include "harness/cli/command.h"
+#include "harness/cli/common_options.h"
 #include "harness/conformance.h"
-#include "reference/descriptor.h"
+#include "harness/lists.h"
 
 namespace convt::cli {
 namespace {
 
 struct CheckArgs {
-  std::vector<std::string> configs;
-  std::vector<std::string> problems;
-  std::string backends;
-  std::vector<std::string> plugins;
-  std::string data = "exact,normal,special";
-  uint64_t seed = 1;
-  int repeat = 2;
+  CommonOptions common;
   std::string filter;
   std::string shard;
   std::string report;
-  int threads = 0;
   bool verbose = false;
   bool fail_fast = false;
 };
@@ -41,41 +35,36 @@ Result<Shard> choose_shard(const std::string& option) {
   return s;
 }
 
-Result<std::vector<SuiteEntry>> gather_problems(const CheckArgs& a) {
-  std::vector<SuiteEntry> all;
-  std::vector<std::string> configs = a.configs;
-  if (configs.empty() && a.problems.empty()) configs.push_back(CONVT_DEFAULT_SUITE);
-  for (const std::string& path : configs) {
-    Result<Suite> suite = load_suite(path);
-    if (!suite) return suite.error();
-    for (SuiteEntry& e : suite.value().problems) all.push_back(std::move(e));
-  }
-  for (const std::string& text : a.problems) {
-    Result<Problem> p = parse_problem(text);
-    if (!p) return Error{"--problem: " + p.error().message};
-    all.push_back(SuiteEntry{*p, "", "--problem", {}, std::nullopt});
-  }
-  return all;
+// --backend and --plugin; with neither, every available backend but the
+// oracle, which the run's first line names (the oracle judging itself proves
+// little, so it is checked only when named).
+Result<std::vector<NamedBackend>> choose_backends(const CommonOptions& s) {
+  BackendOptions options;
+  options.threads = s.threads;
+  if (!s.backends.empty() || !s.plugins.empty()) return make_backends(s.backends, s.plugins, options);
+  Result<std::vector<std::string>> names = backends_but_the_oracle();
+  if (!names) return Error{names.error().message + " (--backend reference checks the oracle itself)"};
+  std::cout << "convt check: backends " << join_list(*names, ", ")
+            << " (every available backend but the oracle; --backend reference checks the oracle itself)\n";
+  return make_backends(join_list(*names), {}, options);
 }
 
 int check(const CheckArgs& a) {
-  Result<std::vector<DataMode>> modes = parse_data_modes(a.data);
+  Result<std::vector<DataMode>> modes = parse_data_modes(a.common.data);
   if (!modes) return bad_input(Error{"--data: " + modes.error().message});
   Result<Shard> shard = choose_shard(a.shard);
   if (!shard) return bad_input(shard.error());
-  Result<std::vector<SuiteEntry>> all = gather_problems(a);
+  Result<std::vector<SuiteEntry>> all = gather_problems(a.common, CONVT_DEFAULT_SUITE);
   if (!all) return bad_input(all.error());
   Result<std::vector<SuiteEntry>> selected = select_problems(*all, a.filter, *shard);
   if (!selected) return bad_input(selected.error());
-  BackendOptions backend_options;
-  backend_options.threads = a.threads;
-  Result<std::vector<NamedBackend>> backends = make_backends(a.backends, a.plugins, backend_options);
+  Result<std::vector<NamedBackend>> backends = choose_backends(a.common);
   if (!backends) return bad_input(backends.error());
 
   CheckOptions options;
   options.data = *modes;
-  options.seed = a.seed;
-  options.repeat = a.repeat;
+  options.seed = a.common.seed;
+  options.repeat = a.common.repeat;
   options.fail_fast = a.fail_fast;
   const std::vector<CheckRecord> records =
       run_check(*selected, backends.value(), options, [&](const CheckRecord& r) {
@@ -95,19 +84,17 @@ void add_check_command(CLI::App& app, Action& action) {
   auto a = std::make_shared<CheckArgs>();
   CLI::App* cmd = app.add_subcommand(
       "check", "Judge backends against the oracle on a suite (default: configs/conformance.json)");
-  cmd->add_option("--config", a->configs, "Suite file(s) (JSON)")->check(CLI::ExistingFile);
-  cmd->add_option("--problem", a->problems, "Problem descriptor(s)");
-  cmd->add_option("--backend", a->backends, "Backend name(s), comma-separated (default: reference, or only the plugins)");
-  cmd->add_option("--plugin", a->plugins, "Shared library implementing include/convt/plugin.h");
-  cmd->add_option("--data", a->data, "Data modes, comma-separated: exact, normal, special")->capture_default_str();
-  cmd->add_option("--seed", a->seed, "Seed of the data")->capture_default_str();
-  cmd->add_option("--repeat", a->repeat, "Runs per case; outputs must agree bitwise")
-      ->check(CLI::Range(1, 1000))
-      ->capture_default_str();
+  add_common_options(cmd, a->common,
+                     {.problems = true,
+                      .backend = "Backend name(s), comma-separated (default: every available backend but "
+                                 "reference; with --plugin, only the plugins)",
+                      .plugins = true,
+                      .data_modes = true,
+                      .seed = "Seed of the data",
+                      .repeat = true});
   cmd->add_option("--filter", a->filter, "Only problems whose 'name descriptor' matches this regex");
   cmd->add_option("--shard", a->shard, "Run shard I of N (I/N); default from GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS");
   cmd->add_option("--report", a->report, "Write a JSON report here");
-  cmd->add_option("--threads", a->threads, "Threads of the backends (0: all cores)")->check(CLI::NonNegativeNumber);
   cmd->add_flag("--fail-fast", a->fail_fast, "Stop at the first failed case");
   cmd->add_flag("--verbose", a->verbose, "Print every case, not only failed and mistrusted ones");
   cmd->callback([a, &action] { action = [a] { return check(*a); }; });

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "harness/cli/command.h"
+#include "harness/cli/common_options.h"
 #include "harness/conformance.h"
 #include "harness/fuzz.h"
 #include "reference/descriptor.h"
@@ -13,28 +14,23 @@ namespace convt::cli {
 namespace {
 
 struct FuzzArgs {
-  std::string backend;
-  std::string plugin;
-  uint64_t seed = 1;
+  CommonOptions common;
   int64_t cases = 0;
   double seconds = 0;
   int64_t max_elements = 4096;
   std::string around;
-  std::string data = "exact,normal,special";
-  int repeat = 2;
   std::string save;
-  int threads = 0;
 };
 
 int fuzz_command(const FuzzArgs& a) {
   FuzzOptions options;
-  options.seed = a.seed;
+  options.seed = a.common.seed;
   options.cases = a.cases;
   options.seconds = a.seconds;
   if (options.cases == 0 && options.seconds == 0) options.cases = 1000;
   options.max_elements = a.max_elements;
-  options.repeat = a.repeat;
-  Result<std::vector<DataMode>> modes = parse_data_modes(a.data);
+  options.repeat = a.common.repeat;
+  Result<std::vector<DataMode>> modes = parse_data_modes(a.common.data);
   if (!modes) return bad_input(Error{"--data: " + modes.error().message});
   options.data = *modes;
   if (!a.around.empty()) {
@@ -42,11 +38,12 @@ int fuzz_command(const FuzzArgs& a) {
     if (!base) return bad_input(Error{"--around: " + base.error().message});
     options.around = *base;
   }
-  BackendOptions backend_options;
-  backend_options.threads = a.threads;
+  // One backend or one plugin; with neither, the oracle (fuzzing the oracle
+  // tests the harness itself).
+  const CommonOptions& s = a.common;
   Result<std::vector<NamedBackend>> backends =
-      make_backends(a.backend, a.plugin.empty() ? std::vector<std::string>{} : std::vector<std::string>{a.plugin},
-                    backend_options);
+      make_backends(s.backends.empty() && s.plugins.empty() ? "reference" : s.backends, s.plugins,
+                    BackendOptions{.threads = s.threads});
   if (!backends) return bad_input(backends.error());
   if (backends->size() != 1) return bad_input(Error{"convt fuzz takes one backend or one plugin"});
   NamedBackend& backend = backends.value().front();
@@ -54,7 +51,7 @@ int fuzz_command(const FuzzArgs& a) {
   const FuzzOutcome outcome = fuzz(backend, options);
   std::cout << std::fixed << std::setprecision(1) << "fuzzed " << backend.name << ": " << outcome.cases
             << " cases in " << outcome.seconds << " s (" << std::setprecision(0)
-            << (outcome.seconds > 0 ? outcome.cases / outcome.seconds * 60 : 0) << " cases/min), seed " << a.seed
+            << (outcome.seconds > 0 ? outcome.cases / outcome.seconds * 60 : 0) << " cases/min), seed " << a.common.seed
             << '\n';
   if (!outcome.counterexample) {
     std::cout << "no counterexample\n";
@@ -85,9 +82,18 @@ int fuzz_command(const FuzzArgs& a) {
 void add_fuzz_command(CLI::App& app, Action& action) {
   auto a = std::make_shared<FuzzArgs>();
   CLI::App* cmd = app.add_subcommand("fuzz", "Search for a counterexample with RapidCheck and shrink it");
-  CLI::Option* backend = cmd->add_option("--backend", a->backend, "Backend to fuzz (default: reference)");
-  cmd->add_option("--plugin", a->plugin, "Shared library implementing include/convt/plugin.h")->excludes(backend);
-  cmd->add_option("--seed", a->seed, "Seed: the same seed gives the same cases")->capture_default_str();
+  add_common_options(cmd, a->common,
+                     {.backend = "Backend to fuzz (default: reference)",
+                      .plugins = true,
+                      .data_modes = true,
+                      .seed = "Seed: the same seed gives the same cases",
+                      .repeat = true,
+                      .threads = "Threads of the backend (0: all cores)"});
+  // One plugin, as one backend.
+  cmd->get_option("--plugin")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::Throw)
+      ->excludes(cmd->get_option("--backend"));
   CLI::Option* cases = cmd->add_option("--cases", a->cases, "Stop after this many cases (default 1000)")
                            ->check(CLI::PositiveNumber);
   cmd->add_option("--time", a->seconds, "Stop after this many seconds")->check(CLI::PositiveNumber)->excludes(cases);
@@ -95,12 +101,7 @@ void add_fuzz_command(CLI::App& app, Action& action) {
       ->check(CLI::Range(int64_t(1), int64_t(1) << 40))
       ->capture_default_str();
   cmd->add_option("--around", a->around, "Explore the neighbourhood of this problem descriptor");
-  cmd->add_option("--data", a->data, "Data modes, comma-separated: exact, normal, special")->capture_default_str();
-  cmd->add_option("--repeat", a->repeat, "Runs per case; outputs must agree bitwise")
-      ->check(CLI::Range(1, 1000))
-      ->capture_default_str();
   cmd->add_option("--save", a->save, "Save a counterexample here as a suite file");
-  cmd->add_option("--threads", a->threads, "Threads of the backend (0: all cores)")->check(CLI::NonNegativeNumber);
   cmd->callback([a, &action] { action = [a] { return fuzz_command(*a); }; });
 }
 

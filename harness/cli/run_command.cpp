@@ -9,6 +9,7 @@
 
 #include "harness/backend.h"
 #include "harness/cli/command.h"
+#include "harness/cli/common_options.h"
 #include "harness/data.h"
 #include "harness/npy.h"
 #include "reference/descriptor.h"
@@ -18,15 +19,13 @@ namespace convt::cli {
 namespace {
 
 struct RunOptions {
+  CommonOptions common;  // --backend (one name), --seed, --threads
   std::string problem;
-  std::string backend = "reference";
   std::string input, weight, bias;
-  uint64_t seed = 1;
   std::string data = "normal";
   std::string output;
   std::string output_dtype = "float32";
   std::string save_inputs;
-  int threads = 0;
 };
 
 struct Case {
@@ -80,8 +79,8 @@ Result<Case> case_from_descriptor(const RunOptions& o, const Descriptor& d) {
   if (!mode) return mode.error();
   Case c;
   c.problem = *p;
-  c.tensors = make_tensors(c.problem, *mode, o.seed);
-  c.origin = std::string(data_mode_name(*mode)) + " data, seed " + std::to_string(o.seed);
+  c.tensors = make_tensors(c.problem, *mode, o.common.seed);
+  c.origin = std::string(data_mode_name(*mode)) + " data, seed " + std::to_string(o.common.seed);
   return c;
 }
 
@@ -111,11 +110,11 @@ int run(const RunOptions& o) {
   if (!made) return bad_input(made.error());
   const Case& c = *made;
   const Problem& p = c.problem;
-  if (o.output_dtype == "float64" && o.backend != "reference")
+  if (o.output_dtype == "float64" && o.common.backends != "reference")
     return bad_input(Error{"--output-dtype float64 needs --backend reference: only the oracle computes in double"});
   BackendOptions options;
-  options.threads = o.threads;
-  Result<NamedBackend> backend = make_backend(o.backend, options);
+  options.threads = o.common.threads;
+  Result<NamedBackend> backend = make_backend(o.common.backends, options);
   if (!backend) return bad_input(backend.error());
 
   const float* bias = p.bias ? c.tensors.bias.data() : nullptr;
@@ -126,7 +125,7 @@ int run(const RunOptions& o) {
     std::transform(y64.begin(), y64.end(), y.begin(), [](double v) { return float(v); });
   } else if (auto e = run_once(*backend.value().backend, p, c.tensors.x.data(), c.tensors.w.data(), bias,
                                y.data())) {
-    std::cerr << "convt: backend " << o.backend << " failed: " << e->message << '\n';
+    std::cerr << "convt: backend " << o.common.backends << " failed: " << e->message << '\n';
     return kCheckFailed;
   }
 
@@ -138,7 +137,7 @@ int run(const RunOptions& o) {
   }
   const auto [lo, hi] = std::minmax_element(y.begin(), y.end());
   std::cout << std::setprecision(9) << "problem   " << format_descriptor(p) << '\n'
-            << "backend   " << o.backend << '\n'
+            << "backend   " << o.common.backends << '\n'
             << "data      " << c.origin << '\n'
             << "input     " << format_shape(shape_as_given(p.input_shape(), c.unbatched)) << '\n'
             << "output    " << format_shape(out_shape) << ", " << y.size() << " elements\n";
@@ -167,21 +166,25 @@ void add_run_command(CLI::App& app, Action& action) {
                   "Problem descriptor, e.g. mb2ic8ih5oc12kh3sh2ph1oph1; with --input/--weight only "
                   "the parameters (e.g. sh2ph1oph1)")
       ->required();
-  cmd->add_option("--backend", o->backend, "Backend (see convt list)")->capture_default_str();
   CLI::Option* input = cmd->add_option("--input", o->input, "Input x as float32 .npy, (N, C_in, H, W) or (C_in, H, W)");
   cmd->add_option("--weight", o->weight, "Weight as float32 .npy, (C_in, C_out/groups, kH, kW)");
   cmd->add_option("--bias", o->bias, "Bias as float32 .npy, (C_out); without it no bias is used");
-  CLI::Option* seed = cmd->add_option("--seed", o->seed, "Seed of the generated data")->capture_default_str();
   CLI::Option* data = cmd->add_option("--data", o->data, "Generated data: normal or exact")
                           ->check(CLI::IsMember({"normal", "exact"}))
                           ->capture_default_str();
-  input->excludes(seed)->excludes(data);
+  // --backend, --seed, --threads: after --input, which CLI11 then names
+  // first when both are given ("--input excludes --seed").
+  o->common.backends = "reference";
+  add_common_options(cmd, o->common,
+                     {.backend = "Backend (see convt list)",
+                      .seed = "Seed of the generated data",
+                      .threads = "Threads of the backend (0: all cores)"});
+  input->excludes(cmd->get_option("--seed"))->excludes(data);
   cmd->add_option("--output", o->output, "Write the output y as .npy");
   cmd->add_option("--output-dtype", o->output_dtype, "float32, or float64 (the oracle's own values)")
       ->check(CLI::IsMember({"float32", "float64"}))
       ->capture_default_str();
   cmd->add_option("--save-inputs", o->save_inputs, "Write x.npy, w.npy and b.npy into this directory");
-  cmd->add_option("--threads", o->threads, "Threads of the backend (0: all cores)")->check(CLI::NonNegativeNumber);
   cmd->callback([o, &action] { action = [o] { return run(*o); }; });
 }
 

@@ -1,7 +1,8 @@
 // Tests of the convt command line, run as a program (CONVT_BINARY): help and
 // version, `convt list`, `convt run` with generated data and with the user's
-// .npy arrays, and every bad input, which must exit 2 with exactly one line
-// on stderr that names the problem. Outputs are checked against the oracle.
+// .npy arrays, which backends `convt check` judges, and every bad input,
+// which must exit 2 with exactly one line on stderr that names the problem.
+// Outputs are checked against the oracle.
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
@@ -18,6 +19,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "harness/data.h"
 #include "harness/npy.h"
@@ -113,6 +116,22 @@ class Cli : public ::testing::Test {
     EXPECT_EQ(r.err.rfind("convt: ", 0), 0u) << r.err;
     EXPECT_FALSE(r.err.empty() || r.err.back() != '\n') << r.err;
     EXPECT_CONTAINS(r.err, text);
+  }
+
+  // The backends `convt list` calls available, in its order.
+  std::vector<std::string> available_backends() {
+    const Outcome list = convt({"list"});
+    EXPECT_EQ(list.code, 0) << list.err;
+    std::vector<std::string> backends;
+    std::istringstream in(list.out);
+    std::string line;
+    while (std::getline(in, line)) {
+      std::istringstream words(line);
+      std::string name, device, state;
+      words >> name >> device >> state;
+      if (state == "available") backends.push_back(name);
+    }
+    return backends;
   }
 
   std::string write_float32(const std::string& name, const std::vector<int64_t>& shape,
@@ -244,37 +263,18 @@ TEST_F(Cli, OutputDtypeFloat64WritesTheOraclesDoubles) {
 
 TEST_F(Cli, OutputDtypeFloat64NeedsTheReferenceBackend) {
   // Only meaningful once a second backend is available.
-  const Outcome list = convt({"list"});
-  std::istringstream in(list.out);
-  std::string line, other;
-  while (std::getline(in, line)) {
-    std::istringstream words(line);
-    std::string name, device, state;
-    words >> name >> device >> state;
-    if (name != "reference" && state == "available") {
-      other = name;
-      break;
-    }
-  }
-  if (other.empty()) GTEST_SKIP() << "no backend other than reference is available";
-  expect_bad_input({"run", "--problem", "ic3ih4oc2kh3", "--backend", other, "--output-dtype", "float64"},
+  const std::vector<std::string> backends = available_backends();
+  const auto other =
+      std::find_if(backends.begin(), backends.end(), [](const std::string& b) { return b != "reference"; });
+  if (other == backends.end()) GTEST_SKIP() << "no backend other than reference is available";
+  expect_bad_input({"run", "--problem", "ic3ih4oc2kh3", "--backend", *other, "--output-dtype", "float64"},
                    "--output-dtype float64 needs --backend reference");
 }
 
 // Exact data make every partial sum an integer below 2^24: every correct
 // float32 backend, in whatever order it sums, writes the oracle's bytes.
 TEST_F(Cli, EveryAvailableBackendReproducesTheOracleOnExactData) {
-  const Outcome list = convt({"list"});
-  ASSERT_EQ(list.code, 0) << list.err;
-  std::vector<std::string> backends;
-  std::istringstream in(list.out);
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream words(line);
-    std::string name, device, state;
-    words >> name >> device >> state;
-    if (state == "available") backends.push_back(name);
-  }
+  const std::vector<std::string> backends = available_backends();
   ASSERT_FALSE(backends.empty());
   EXPECT_EQ(backends.front(), "reference");
   for (const char* desc : {"mb2ic6ih4iw3oc4kh3kw2sh2ph1oph1dw2g2", "mb3ic4ih5oc4kh3sh2dh2g4nobias"}) {
@@ -349,6 +349,69 @@ TEST_F(Cli, ShapeTokensThatAgreeAreAccepted) {
   const Outcome r = convt({"run", "--problem", "mb1ic4ih3iw3oc2kh3kw3sh2", "--input", xp, "--weight", wp});
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_CONTAINS(r.out, "output    [1, 2, 7, 7]");
+}
+
+// ---------------------------------------------------------------------------
+// convt check: which backends it judges (one small problem keeps it fast)
+
+const std::vector<std::string> kOneCase = {"--problem", "mb2ic4ih3oc4kh3sh2", "--data", "exact", "--repeat", "1"};
+
+std::vector<std::string> with(std::vector<std::string> args, const std::vector<std::string>& more) {
+  args.insert(args.end(), more.begin(), more.end());
+  return args;
+}
+
+// The oracle judging itself proves nothing: without --backend or --plugin,
+// check judges every other available backend and names them first.
+TEST_F(Cli, CheckByDefaultJudgesEveryAvailableBackendButTheOracle) {
+  std::vector<std::string> expected = available_backends();
+  std::erase(expected, "reference");
+  if (expected.empty()) GTEST_SKIP() << "no backend other than reference is available";
+  std::string names;
+  for (const std::string& b : expected) names += (names.empty() ? "" : ", ") + b;
+  const Outcome r = convt(with({"check"}, kOneCase));
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_EQ(r.out.rfind("convt check: backends " + names +
+                            " (every available backend but the oracle; --backend reference checks the oracle "
+                            "itself)\n",
+                        0),
+            0u)
+      << r.out;
+  EXPECT_CONTAINS(r.out, "tests:" + std::to_string(expected.size()) + " passed:" + std::to_string(expected.size()));
+  // The report's backends and cases say the same.
+  ASSERT_EQ(convt(with({"check", "--report", path("report.json")}, kOneCase)).code, 0);
+  const nlohmann::json report = nlohmann::json::parse(read_file(path("report.json")));
+  std::vector<std::string> judged, cases;
+  for (const auto& b : report.at("backends")) judged.push_back(b.at("name"));
+  for (const auto& c : report.at("cases")) cases.push_back(c.at("backend"));
+  EXPECT_EQ(judged, expected);
+  EXPECT_EQ(cases, expected);
+}
+
+TEST_F(Cli, CheckNamedBackendsAndPluginsAlone) {
+  const Outcome oracle = convt(with({"check", "--backend", "reference"}, kOneCase));
+  EXPECT_EQ(oracle.code, 0) << oracle.out << oracle.err;
+  EXPECT_EQ(oracle.out.find("convt check: backends"), std::string::npos) << oracle.out;
+  EXPECT_CONTAINS(oracle.out, "tests:1 passed:1");
+  const Outcome plugin = convt(with({"check", "--plugin", EXAMPLE_GATHER_PLUGIN}, kOneCase));
+  EXPECT_EQ(plugin.code, 0) << plugin.out << plugin.err;
+  EXPECT_EQ(plugin.out.find("convt check: backends"), std::string::npos) << plugin.out;
+  EXPECT_CONTAINS(plugin.out, "tests:1 passed:1");
+  const Outcome both = convt(with({"check", "--backend", "reference", "--plugin", EXAMPLE_GATHER_PLUGIN}, kOneCase));
+  EXPECT_EQ(both.code, 0) << both.out << both.err;
+  EXPECT_CONTAINS(both.out, "tests:2 passed:2");
+}
+
+TEST_F(Cli, BadBackendLists) {
+  for (const char* list : {"reference,,reference", "reference,", ",reference"}) {
+    expect_bad_input(with({"check", "--backend", list}, kOneCase), std::string("empty backend name in '") + list);
+    expect_bad_input({"bench", "--problem", "ic4ih3oc4kh3", "--backend", list}, "--backend: empty backend name");
+  }
+  expect_bad_input(with({"check", "--backend", "reference,nosuch"}, kOneCase), "unknown backend 'nosuch'");
+  expect_bad_input({"fuzz", "--backend", "reference", "--plugin", EXAMPLE_GATHER_PLUGIN},
+                   "--backend excludes --plugin");
+  expect_bad_input({"fuzz", "--backend", "reference,reference"}, "convt fuzz takes one backend or one plugin");
+  expect_bad_input({"check", "--data", "exact,"}, "--data: unknown data mode ''");
 }
 
 // ---------------------------------------------------------------------------
