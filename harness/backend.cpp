@@ -54,6 +54,7 @@ Result<std::vector<std::string>> backends_but_the_oracle(std::string_view device
   std::string why;
   for (const BackendEntry& e : backend_registry()) {
     if (e.name == "reference" || (!device.empty() && e.device != device)) continue;
+    if (e.misconfigured) return Error{"backend '" + e.name + "' is not available: " + e.unavailable};
     if (e.unavailable.empty())
       chosen.push_back(e.name);
     else

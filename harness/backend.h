@@ -34,6 +34,10 @@ class Backend {
   // Whether it claims bitwise identical outputs from run to run.
   virtual bool deterministic() const { return true; }
   virtual MathMode math() const { return {}; }
+  // Whether its cases run in a worker process unless the user says
+  // otherwise (harness/isolation.h): true for code convt does not control
+  // (plugins) and for devices whose errors poison the process (GPUs).
+  virtual bool isolate_by_default() const { return false; }
 
   // w (C_in x C_out/groups x kH x kW) and bias (C_out, or null without
   // bias) stay valid and unchanged until the next prepare.
@@ -48,6 +52,9 @@ struct BackendEntry {
   std::string description;
   std::string unavailable;  // empty when available; otherwise why not
   std::function<std::unique_ptr<Backend>(const BackendOptions&)> make;
+  // Unavailable because of a setting of the user's (CONVT_CPU_ISA=bogus):
+  // an error wherever the backend would run, named or chosen by default.
+  bool misconfigured = false;
 };
 
 // Every backend convt knows, built or not.

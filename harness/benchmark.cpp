@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "harness/data.h"
+#include "harness/plugin.h"
 #include "reference/descriptor.h"
 
 namespace convt {
@@ -31,7 +32,9 @@ std::unique_ptr<Fixture> make_fixture(const BenchmarkPlan& plan, size_t index, c
                                       const Problem& p) {
   auto f = std::make_unique<Fixture>();
   f->index = index;
-  Result<NamedBackend> b = make_backend(name, plan.options);
+  const auto plugin = plan.plugins.find(name);
+  Result<NamedBackend> b =
+      plugin != plan.plugins.end() ? load_plugin(plugin->second) : make_backend(name, plan.options);
   if (!b) {
     f->error = b.error().message;
     return f;
@@ -149,14 +152,22 @@ BenchmarkSet::BenchmarkSet(BenchmarkPlan plan) : session_(std::make_unique<Sessi
 
 namespace {
 
-// A Google Benchmark reporter that reports the names as registered.
+// A Google Benchmark reporter that reports the names as registered, and
+// GFLOP/s and peak% as the numbers they are: Google Benchmark divides a rate
+// counter by the time (which makes them rates) and then writes "/s" after
+// it, so "GFLOP/s=167.5/s"; the flag is cleared once the value is final.
 template <class Base>
 class RegisteredNames final : public Base {
  public:
   using Base::Base;
   void ReportRuns(const std::vector<benchmark::BenchmarkReporter::Run>& runs) override {
     std::vector<benchmark::BenchmarkReporter::Run> renamed(runs);
-    for (benchmark::BenchmarkReporter::Run& r : renamed) r.run_name.time_type.clear();
+    for (benchmark::BenchmarkReporter::Run& r : renamed) {
+      r.run_name.time_type.clear();
+      for (const char* rate : {"GFLOP/s", "peak%"})
+        if (auto c = r.counters.find(rate); c != r.counters.end())
+          c->second.flags = benchmark::Counter::Flags(c->second.flags & ~benchmark::Counter::kIsRate);
+    }
     Base::ReportRuns(renamed);
   }
 };

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -39,7 +40,8 @@ double bytes_per_run(const Problem& p);
 std::string benchmark_name(std::string_view backend, const Problem& p);
 
 struct BenchmarkPlan {
-  std::vector<std::string> backends;  // registry names, each available
+  std::vector<std::string> backends;  // registry names, each available, and plugins' names
+  std::map<std::string, std::string> plugins;  // a plugin's backend name -> its library (--plugin)
   std::vector<Problem> problems;
   BackendOptions options;             // threads already resolved (> 0)
   double peak_gflops = 0;             // for peak%: per-core peak x threads

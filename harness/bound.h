@@ -29,6 +29,12 @@ struct MathMode {
   double input_roundoff = 0;       // of x and w before multiplying (TF32: 2^-11)
 };
 
+// TF32 keeps 10 of float32's 23 mantissa bits: rounding x and w to nearest
+// moves each by at most 2^-11 of itself; truncating them (as a tensor core
+// may) by at most 2^-10. The input_roundoff of either kind of TF32.
+inline constexpr double kTf32RoundToNearest = 0x1p-11;
+inline constexpr double kTf32Truncation = 0x1p-10;
+
 double gamma(double k, double unit_roundoff);
 
 struct ErrorBounds {

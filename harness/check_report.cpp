@@ -22,7 +22,12 @@ json case_json(const CheckRecord& r) {
   json mismatches = json::array();
   for (const Mismatch& m : r.result.comparison.first)
     mismatches.push_back({{"n", m.at[0]}, {"c", m.at[1]}, {"h", m.at[2]}, {"w", m.at[3]},
-                          {"expected", number(m.expected)}, {"got", number(m.got)}, {"bound", number(m.bound)}});
+                          {"expected", number(m.expected)}, {"got", number(m.got)}, {"bound", number(m.bound)},
+                          {"not_written", m.not_written}});
+  json differences = json::array();
+  for (const RunDifference& d : r.result.differences.first)
+    differences.push_back({{"n", d.at[0]}, {"c", d.at[1]}, {"h", d.at[2]}, {"w", d.at[3]},
+                           {"run_1", number(d.first)}, {"other_run", number(d.other)}});
   return {{"problem", format_descriptor(r.spec.problem)},
           {"name", r.entry.name},
           {"source", r.entry.source},
@@ -35,9 +40,20 @@ json case_json(const CheckRecord& r) {
           {"mismatches", r.result.comparison.mismatches},
           {"first_mismatches", mismatches},
           {"nondeterministic", r.result.nondeterministic},
+          {"differing_run", r.result.differing_run},
+          {"first_differences", differences},
           {"prepare_seconds", r.result.prepare_seconds},
           {"run_seconds", r.result.run_seconds},
           {"repro", r.repro}};
+}
+
+// The registry's words for a built-in backend (for cpu, the ISA it runs);
+// empty for a plugin.
+std::string description(const NamedBackend& b) {
+  if (b.plugin_path.empty())
+    for (const BackendEntry& e : backend_registry())
+      if (e.name == b.name) return e.description;
+  return "";
 }
 
 }  // namespace
@@ -51,6 +67,7 @@ std::optional<Error> write_check_report(const std::string& path, const std::vect
     backend_list.push_back({{"name", b.name},
                             {"device", b.device},
                             {"plugin", b.plugin_path},
+                            {"description", description(b)},
                             {"deterministic", b.backend->deterministic()}});
   json cases = json::array();
   for (const CheckRecord& r : records) cases.push_back(case_json(r));

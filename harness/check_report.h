@@ -1,6 +1,7 @@
 // The JSON report of a `convt check` run: what ran (version, seed, repeat,
 // data modes, backends), every case with its verdict, reason, worst
-// error/bound ratio, first mismatches and repro command, and the totals.
+// error/bound ratio, first mismatches (and whether they were written at
+// all), where repeated runs differed, repro command, and the totals.
 #pragma once
 
 #include <optional>

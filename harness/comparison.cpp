@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "harness/guarded_output.h"
+
 namespace convt {
 namespace {
 
@@ -13,7 +15,10 @@ std::array<int64_t, 4> position(const Problem& p, size_t i) {
 }
 
 void record(Comparison& c, const Problem& p, size_t i, double expected, float got, double bound) {
-  if (c.mismatches++ < int64_t(Comparison::kShown)) c.first.push_back({position(p, i), expected, got, bound});
+  const bool not_written = GuardedOutput::unwritten(got);
+  c.not_written += not_written;
+  if (c.mismatches++ < int64_t(Comparison::kShown))
+    c.first.push_back({position(p, i), expected, got, bound, not_written});
 }
 
 }  // namespace
@@ -34,7 +39,7 @@ Comparison compare_bounded(const Problem& p, std::span<const double> expected, s
     const float g = got[i];
     bool ok;
     if (std::isnan(e)) {
-      ok = std::isnan(g);
+      ok = std::isnan(g) && !GuardedOutput::unwritten(g);
     } else if (std::isinf(e)) {
       ok = double(g) == e;
     } else {
@@ -51,12 +56,12 @@ Comparison compare_bounded(const Problem& p, std::span<const double> expected, s
   return c;
 }
 
-int64_t count_differences(std::span<const float> a, std::span<const float> b) {
-  int64_t n = 0;
+RunDifferences compare_runs(const Problem& p, std::span<const float> a, std::span<const float> b) {
+  RunDifferences d;
   for (size_t i = 0; i < a.size(); ++i)
     if (std::bit_cast<uint32_t>(a[i]) != std::bit_cast<uint32_t>(b[i]) && !(std::isnan(a[i]) && std::isnan(b[i])))
-      ++n;
-  return n;
+      if (d.count++ < int64_t(Comparison::kShown)) d.first.push_back({position(p, i), a[i], b[i]});
+  return d;
 }
 
 }  // namespace convt

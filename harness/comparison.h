@@ -7,6 +7,9 @@
 //                 result is NaN; where it is +-Inf, the same Inf; elsewhere
 //                 the result is finite and within the element's rigorous
 //                 bound (harness/bound.h).
+//
+// An element that still holds the output's prefill (GuardedOutput's NaN) is
+// a mismatch marked not_written in either mode, even where the oracle is NaN.
 #pragma once
 
 #include <array>
@@ -23,10 +26,12 @@ struct Mismatch {
   double expected;            // the oracle
   float got;
   double bound;               // 0 for exact data
+  bool not_written = false;   // `got` is still the prefill
 };
 
 struct Comparison {
   int64_t mismatches = 0;
+  int64_t not_written = 0;      // of the mismatches, elements never written
   std::vector<Mismatch> first;  // the first kShown of them
   double worst_ratio = 0;       // largest |got - expected| / bound over finite elements
 
@@ -37,7 +42,17 @@ Comparison compare_exact(const Problem& p, std::span<const double> expected, std
 Comparison compare_bounded(const Problem& p, std::span<const double> expected, std::span<const float> got,
                            std::span<const double> bound);
 
-// Elements whose bits differ between two runs (NaNs count as equal).
-int64_t count_differences(std::span<const float> a, std::span<const float> b);
+// Where two runs of the same case differ.
+struct RunDifference {
+  std::array<int64_t, 4> at;  // (n, c, h, w)
+  float first, other;         // the two values
+};
+
+struct RunDifferences {
+  int64_t count = 0;                // elements whose bits differ (NaNs count as equal)
+  std::vector<RunDifference> first;  // the first Comparison::kShown of them
+};
+
+RunDifferences compare_runs(const Problem& p, std::span<const float> a, std::span<const float> b);
 
 }  // namespace convt

@@ -4,7 +4,9 @@
 #include <iomanip>
 #include <regex>
 #include <sstream>
+#include <utility>
 
+#include "harness/guarded_output.h"
 #include "reference/descriptor.h"
 
 namespace convt {
@@ -27,10 +29,14 @@ Result<std::vector<SuiteEntry>> select_problems(const std::vector<SuiteEntry>& p
   } catch (const std::regex_error& e) {
     return Error{"bad --filter '" + filter + "': " + e.what()};
   }
+  if (problems.empty()) return Error{"no problem to check: the suites given hold none"};
   std::vector<SuiteEntry> matching;
   for (const SuiteEntry& e : problems)
     if (filter.empty() || std::regex_search(e.name + " " + format_descriptor(e.problem), pattern))
       matching.push_back(e);
+  if (matching.empty())
+    return Error{"--filter '" + filter + "' matches none of the " + std::to_string(problems.size()) +
+                 " problems (it is searched for in \"name descriptor\")"};
   std::vector<SuiteEntry> selected;
   for (size_t i = size_t(shard.index); i < matching.size(); i += size_t(shard.count)) selected.push_back(matching[i]);
   return selected;
@@ -47,7 +53,7 @@ std::vector<CheckRecord> run_check(const std::vector<SuiteEntry>& problems, std:
         r.entry = entry;
         r.backend = backend.name;
         r.spec = CaseSpec{entry.problem, mode, entry.seed.value_or(options.seed), options.repeat};
-        r.result = run_case(*backend.backend, r.spec);
+        r.result = run_case_with(*backend.backend, r.spec, options.isolation);
         r.repro = repro_command(backend, r.spec);
         if (on_case) on_case(r);
         const bool stop = options.fail_fast && r.result.verdict == Verdict::failed;
@@ -77,6 +83,46 @@ std::string summary_line(const CheckTotals& t) {
          " skipped:" + std::to_string(t.skipped);
 }
 
+namespace {
+
+std::string at(const std::array<int64_t, 4>& i) {
+  return "(n " + std::to_string(i[0]) + ", c " + std::to_string(i[1]) + ", h " + std::to_string(i[2]) +
+         ", w " + std::to_string(i[3]) + ")";
+}
+
+}  // namespace
+
+std::string describe_mismatches(const CaseResult& result, bool bounded) {
+  std::ostringstream out;
+  out << std::setprecision(9);
+  bool prefill_explained = false;
+  for (const Mismatch& m : result.comparison.first) {
+    out << "    at " << at(m.at) << ": expected " << m.expected << ", ";
+    if (m.not_written) {
+      out << "not written";
+      if (!std::exchange(prefill_explained, true))
+        out << " (still convt's prefill, the NaN 0x" << std::hex << GuardedOutput::kUnwrittenBits << std::dec
+            << ": never written, or accumulated into without being set first)";
+    } else if (std::isnan(m.got) && !std::isnan(m.expected)) {
+      out << "got NaN written by the kernel";
+    } else {
+      out << "got " << m.got;
+      if (bounded && std::isfinite(m.expected))
+        out << ", bound " << std::setprecision(3) << m.bound << std::setprecision(9);
+    }
+    out << '\n';
+  }
+  if (result.comparison.mismatches > int64_t(result.comparison.first.size()))
+    out << "    ... and " << result.comparison.mismatches - int64_t(result.comparison.first.size())
+        << " more\n";
+  const RunDifferences& d = result.differences;
+  for (const RunDifference& diff : d.first)
+    out << "    run 1 and run " << result.differing_run << " differ at " << at(diff.at) << ": " << diff.first
+        << " vs " << diff.other << '\n';
+  if (d.count > int64_t(d.first.size())) out << "    ... and " << d.count - int64_t(d.first.size()) << " more\n";
+  return out.str();
+}
+
 std::string describe(const CheckRecord& r) {
   std::ostringstream out;
   out << std::setprecision(9);
@@ -87,17 +133,25 @@ std::string describe(const CheckRecord& r) {
   else if (r.spec.data == DataMode::exact) out << "bitwise equal to the oracle";
   else out << "largest error/bound " << std::setprecision(3) << r.result.comparison.worst_ratio << std::setprecision(9);
   out << '\n';
-  for (const Mismatch& m : r.result.comparison.first) {
-    out << "    at (n " << m.at[0] << ", c " << m.at[1] << ", h " << m.at[2] << ", w " << m.at[3]
-        << "): expected " << m.expected << ", got " << m.got;
-    if (r.spec.data != DataMode::exact && std::isfinite(m.expected))
-      out << ", bound " << std::setprecision(3) << m.bound << std::setprecision(9);
-    out << '\n';
-  }
-  if (r.result.comparison.mismatches > int64_t(r.result.comparison.first.size()))
-    out << "    ... and " << r.result.comparison.mismatches - int64_t(r.result.comparison.first.size())
-        << " more\n";
+  out << describe_mismatches(r.result, r.spec.data != DataMode::exact);
   out << "    repro: " << r.repro << '\n';
+  return out.str();
+}
+
+std::string failed_list(const std::vector<CheckRecord>& records, size_t limit) {
+  std::vector<const CheckRecord*> failed;
+  for (const CheckRecord& r : records)
+    if (r.result.verdict == Verdict::failed) failed.push_back(&r);
+  if (failed.empty()) return "";
+  std::ostringstream out;
+  out << "failed (" << failed.size() << "):\n";
+  for (size_t i = 0; i < failed.size() && i < limit; ++i) {
+    const CheckRecord& r = *failed[i];
+    out << "  " << r.backend << " " << (r.entry.name.empty() ? "" : r.entry.name + " ")
+        << format_descriptor(r.spec.problem) << " data " << data_mode_name(r.spec.data) << ": " << r.result.reason
+        << "\n    repro: " << r.repro << '\n';
+  }
+  if (failed.size() > limit) out << "  ... and " << failed.size() - limit << " more\n";
   return out.str();
 }
 

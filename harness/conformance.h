@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "harness/check_case.h"
+#include "harness/isolation.h"
 #include "harness/suite.h"
 #include "reference/result.h"
 
@@ -24,6 +25,8 @@ Result<Shard> parse_shard(const std::string& text);
 
 // The problems whose "name descriptor" matches `filter` (ECMAScript regex,
 // searched; empty matches all), then every shard.count-th from shard.index.
+// An error when there is no problem or the filter matches none (a typo in a
+// CI job must not pass); an empty shard of a non-empty selection is not one.
 Result<std::vector<SuiteEntry>> select_problems(const std::vector<SuiteEntry>& problems,
                                                 const std::string& filter, Shard shard);
 
@@ -32,6 +35,7 @@ struct CheckOptions {
   uint64_t seed = 1;
   int repeat = 2;
   bool fail_fast = false;  // stop at the first failed case
+  Isolation isolation;     // which cases run in a worker process
 };
 
 struct CheckRecord {
@@ -57,7 +61,18 @@ CheckTotals totals(const std::vector<CheckRecord>& records);
 std::string summary_line(const CheckTotals& t);
 
 // A failed or mistrusted case for a person: what, where (up to 10 elements
-// with (n, c, h, w), expected, got and bound) and the repro command.
+// with (n, c, h, w), expected, got, or "not written", and bound; for
+// nondeterminism the positions where the runs differ and both values) and
+// the repro command.
 std::string describe(const CheckRecord& r);
+
+// describe()'s lines for the elements: the mismatches (the bound shown when
+// `bounded`) and where repeated runs differed. convt run --expect prints them too.
+std::string describe_mismatches(const CaseResult& result, bool bounded);
+
+// What follows the summary line when cases failed: one line per failed case
+// with its repro command, at most `limit`, then "... and N more". Empty when
+// none failed.
+std::string failed_list(const std::vector<CheckRecord>& records, size_t limit = 20);
 
 }  // namespace convt

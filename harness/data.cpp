@@ -9,16 +9,16 @@
 #include "harness/lists.h"
 
 namespace convt {
-namespace {
 
-enum Stream : uint64_t { kInput = 1, kWeight = 2, kBias = 3, kSpecial = 4 };
-
-// SplitMix64's finalizer: a bijective mix with full avalanche.
 uint64_t mix(uint64_t z) {
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
   return z ^ (z >> 31);
 }
+
+namespace {
+
+enum Stream : uint64_t { kInput = 1, kWeight = 2, kBias = 3, kSpecial = 4 };
 
 // Counter-based: the i-th draw of a stream depends on nothing else.
 uint64_t draw(uint64_t seed, Stream stream, uint64_t i, uint64_t lane = 0) {

@@ -39,4 +39,8 @@ struct Tensors {
 
 Tensors make_tensors(const Problem& p, DataMode mode, uint64_t seed);
 
+// SplitMix64's finalizer: a bijective mix with full avalanche, for deriving
+// seeds from seeds.
+uint64_t mix(uint64_t z);
+
 }  // namespace convt

@@ -23,4 +23,13 @@ Result<std::string> read_file(const std::string& path) {
   return bytes.str();
 }
 
+std::optional<Error> check_can_write(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return Error{path + ": is a directory, not a file"};
+  const bool existed = std::filesystem::exists(path, ec);
+  if (!std::ofstream(path, std::ios::app)) return Error{path + ": cannot open for writing: " + std::strerror(errno)};
+  if (!existed) std::filesystem::remove(path, ec);
+  return std::nullopt;
+}
+
 }  // namespace convt

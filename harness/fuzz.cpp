@@ -10,6 +10,7 @@
 #include <sstream>
 #include <nlohmann/json.hpp>
 
+#include "harness/file_contents.h"
 #include "reference/descriptor.h"
 
 namespace convt {
@@ -125,8 +126,9 @@ int64_t near(int64_t v, int64_t low) {
   return std::max(low, v + weighted<int64_t>({{4, 0}, {1, -1}, {1, 1}, {1, 2}}));
 }
 
-rc::Gen<Problem> problem_around(Problem base, int64_t max_elements) {
-  return rc::gen::exec([base, max_elements] {
+rc::Gen<Problem> problem_around(std::vector<Problem> bases, int64_t max_elements) {
+  return rc::gen::exec([bases, max_elements] {
+    const Problem base = bases.size() == 1 ? bases.front() : one_of(bases);
     Problem p = base;
     p.n = near(base.n, 0);
     p.c_in = base.groups * near(base.c_in_per_group(), 1);
@@ -153,21 +155,16 @@ void load_rapidcheck_configuration_quietly() {
   std::cerr.rdbuf(stderr_buffer);
 }
 
-uint64_t mix(uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
-
 }  // namespace
 
 FuzzOutcome fuzz(NamedBackend& backend, const FuzzOptions& options) {
   int64_t max_elements = options.max_elements;
-  if (options.around)
-    max_elements = std::max({max_elements, 4 * options.around->input_elements(),
-                             4 * options.around->weight_elements(), 4 * options.around->output_elements()});
-  const rc::Gen<Problem> problems = rc::gen::resize(
-      100, options.around ? problem_around(*options.around, max_elements) : random_problem(max_elements));
+  for (const Problem& base : options.around)
+    max_elements = std::max({max_elements, 4 * base.input_elements(), 4 * base.weight_elements(),
+                             4 * base.output_elements()});
+  const rc::Gen<Problem> problems =
+      rc::gen::resize(100, options.around.empty() ? random_problem(max_elements)
+                                                  : problem_around(options.around, max_elements));
 
   load_rapidcheck_configuration_quietly();
   FuzzOutcome outcome;
@@ -186,7 +183,7 @@ FuzzOutcome fuzz(NamedBackend& backend, const FuzzOptions& options) {
     const uint64_t seed = *rc::gen::inRange<uint64_t>(0, 1u << 20);
     if (!failing && enough()) return;  // the batch's remaining cases pass untried
     const CaseSpec spec{p, mode, seed, options.repeat};
-    CaseResult result = run_case(*backend.backend, spec);
+    CaseResult result = run_case_with(*backend.backend, spec, options.isolation);
     if (!failing) ++outcome.cases;
     if (result.verdict == Verdict::failed) {
       failing = true;
@@ -210,21 +207,33 @@ FuzzOutcome fuzz(NamedBackend& backend, const FuzzOptions& options) {
   return outcome;
 }
 
-Result<std::string> save_counterexample(const std::string& dir, const NamedBackend& backend,
-                                        const FuzzOptions& options, const Counterexample& c) {
+Result<std::string> counterexample_path(const std::string& target, const std::string& backend, uint64_t seed) {
+  namespace fs = std::filesystem;
+  const bool file = fs::path(target).extension() == ".json";
+  std::string safe_name = backend;
+  const auto unsafe = [](char ch) { return !std::isalnum(static_cast<unsigned char>(ch)) && ch != '-'; };
+  std::replace_if(safe_name.begin(), safe_name.end(), unsafe, '_');
+  const std::string name = "counterexample-" + safe_name + "-seed" + std::to_string(seed) + ".json";
+  const fs::path path = file ? fs::path(target) : fs::path(target) / name;
   std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return Error{dir + ": cannot create directory: " + ec.message()};
+  if (const fs::path dir = path.parent_path(); !dir.empty()) {
+    fs::create_directories(dir, ec);
+    if (ec) return Error{dir.string() + ": cannot create directory: " + ec.message()};
+  }
+  if (auto e = check_can_write(path.string())) return *e;
+  return path.string();
+}
+
+Result<std::string> save_counterexample(const std::string& target, const NamedBackend& backend,
+                                        const FuzzOptions& options, const Counterexample& c) {
+  Result<std::string> where = counterexample_path(target, backend.name, options.seed);
+  if (!where) return where.error();
+  const std::string& path = *where;
   const std::string descriptor = format_descriptor(c.spec.problem);
-  std::string safe_name = backend.name;
-  std::replace_if(safe_name.begin(), safe_name.end(), [](char ch) { return !std::isalnum(static_cast<unsigned char>(ch)) && ch != '-'; }, '_');
-  const std::string path = dir + "/counterexample-" + safe_name + "-seed" + std::to_string(options.seed) + ".json";
   const nlohmann::json suite = {
       {"name", "counterexample"},
       {"description", "Found by convt fuzz --seed " + std::to_string(options.seed) + " on " + backend.name +
-                          ": " + c.result.reason + ". Replay: convt check --config " + path +
-                          (backend.plugin_path.empty() ? " --backend " + backend.name : " --plugin " + backend.plugin_path) +
-                          " --repeat " + std::to_string(c.spec.repeat)},
+                          ": " + c.result.reason + ". Replay: " + replay_command(path, backend, c.spec.repeat)},
       {"problems",
        {{{"descriptor", descriptor},
          {"name", "counterexample"},

@@ -4,7 +4,7 @@
 // groups with depthwise layers and channel multipliers, output_padding up to
 // its limit, kernels larger than the input, N = 0, widths and channel counts
 // on both sides of 8/16/32), or from the neighbourhood of one problem
-// (--around), within a size limit, in every data mode, each with its own
+// or problems (--around, --benchdnn), within a size limit, in every data mode, each with its own
 // data seed. The first failing case is shrunk by RapidCheck to a minimal one
 // (smaller sizes, simpler parameters, smaller seed) that still fails.
 // The same seed gives the same sequence of cases.
@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "harness/check_case.h"
+#include "harness/isolation.h"
 
 namespace convt {
 
@@ -25,9 +26,10 @@ struct FuzzOptions {
   int64_t cases = 0;       // stop after this many cases (0: no limit)
   double seconds = 0;      // stop after this long (0: no limit)
   int64_t max_elements = 4096;  // per tensor (input, weight, output)
-  std::optional<Problem> around;
+  std::vector<Problem> around;  // --around, --benchdnn: each case near one of these (empty: anywhere)
   std::vector<DataMode> data{std::begin(kAllDataModes), std::end(kAllDataModes)};
   int repeat = 2;
+  Isolation isolation;  // a case that crashes or times out in a worker is a counterexample too
 };
 
 struct Counterexample {
@@ -43,9 +45,17 @@ struct FuzzOutcome {
 
 FuzzOutcome fuzz(NamedBackend& backend, const FuzzOptions& options);
 
-// Writes the counterexample as a suite file that `convt check --config`
-// replays (problem, data mode and seed); returns its path.
-Result<std::string> save_counterexample(const std::string& dir, const NamedBackend& backend,
+// Where a counterexample is saved for `--save TARGET`: TARGET itself when
+// it ends in .json, else counterexample-<backend>-seed<seed>.json in the
+// directory TARGET. Creates the missing directories and makes sure the file
+// can be written (without leaving one behind), so that a bad path is
+// refused before fuzzing starts.
+Result<std::string> counterexample_path(const std::string& target, const std::string& backend, uint64_t seed);
+
+// Writes the counterexample, at counterexample_path(target, ...), as a suite
+// file that `convt check --config` replays (problem, data mode and seed);
+// returns its path.
+Result<std::string> save_counterexample(const std::string& target, const NamedBackend& backend,
                                         const FuzzOptions& options, const Counterexample& c);
 
 }  // namespace convt

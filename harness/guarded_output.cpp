@@ -1,7 +1,6 @@
 #include "harness/guarded_output.h"
 
 #include <bit>
-#include <limits>
 
 namespace convt {
 namespace {
@@ -12,12 +11,14 @@ constexpr uint32_t kCanaryBits = 0x7fa5c3e1;  // a NaN no arithmetic produces
 
 GuardedOutput::GuardedOutput(int64_t elements)
     : elements_(elements),
-      storage_(static_cast<size_t>(elements + 2 * kCanary), std::numeric_limits<float>::quiet_NaN()) {
+      storage_(static_cast<size_t>(elements + 2 * kCanary), std::bit_cast<float>(kUnwrittenBits)) {
   for (int64_t i = 0; i < kCanary; ++i) {
     storage_[size_t(i)] = std::bit_cast<float>(kCanaryBits);
     storage_[size_t(kCanary + elements_ + i)] = std::bit_cast<float>(kCanaryBits);
   }
 }
+
+bool GuardedOutput::unwritten(float v) { return std::bit_cast<uint32_t>(v) == kUnwrittenBits; }
 
 std::optional<std::string> GuardedOutput::damage() const {
   for (int64_t i = kCanary - 1; i >= 0; --i)

@@ -1,6 +1,8 @@
 // An output buffer that catches the two silent bugs of a kernel: elements it
-// never writes (prefilled with NaN, so they fail any comparison) and writes
-// past either end (canary regions with a fixed bit pattern, checked after).
+// never writes (prefilled with a NaN of a payload of convt's own, so they fail
+// any comparison and a report can tell them from a NaN the kernel wrote) and
+// writes past either end (canary regions with a fixed bit pattern, checked
+// after).
 #pragma once
 
 #include <cstdint>
@@ -14,6 +16,11 @@ namespace convt {
 class GuardedOutput {
  public:
   static constexpr int64_t kCanary = 64;  // floats on each side
+  // The prefill: a quiet NaN whose payload (0xdead) no arithmetic on the
+  // data produces; an element that still holds it was never written (or was
+  // computed from it: accumulated into without being zeroed first).
+  static constexpr uint32_t kUnwrittenBits = 0x7fc0dead;
+  static bool unwritten(float v);
 
   explicit GuardedOutput(int64_t elements);
 

@@ -1,5 +1,6 @@
 #include "harness/npy.h"
 
+#include <algorithm>
 #include <bit>
 #include <cctype>
 #include <cstring>
@@ -111,9 +112,38 @@ std::optional<Error> write_values(const std::string& path, const std::vector<int
   return std::nullopt;
 }
 
+// NumPy's words for a dtype string: "<f2" is float16, ">i4" big-endian
+// int32; empty when convt does not know it.
+std::string dtype_words(const std::string& descr) {
+  if (descr.size() < 3) return "";
+  const std::string order = descr[0] == '>' ? "big-endian " : "";
+  const std::string bytes = descr.substr(2);
+  const auto digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; };
+  if (bytes.empty() || bytes.size() > 2 || !std::all_of(bytes.begin(), bytes.end(), digit)) return "";
+  const std::string bits = std::to_string(8 * std::stoi(bytes));
+  switch (descr[1]) {
+    case 'f': return order + "float" + bits;
+    case 'i': return order + "int" + bits;
+    case 'u': return order + "uint" + bits;
+    case 'c': return order + "complex" + bits;
+    case 'b': return "bool";
+    default: return "";
+  }
+}
+
 }  // namespace
 
-Result<NpyArray> parse_npy(std::string_view bytes, const std::string& name) {
+Error dtype_refused(const std::string& name, const std::string& descr, Accept accept) {
+  const bool big_endian = descr == ">f4" || descr == ">f8";
+  const std::string words = dtype_words(descr);
+  const std::string accepted = accept == Accept::float32 ? "convt's inputs are float32 ('<f4')"
+                                                          : "convt reads float32 ('<f4') or float64 ('<f8')";
+  return npy_error(name, "dtype '" + descr + (big_endian ? "' is big endian: " : "' is not supported: ") +
+                             (words.empty() ? "" : "the file holds " + words + ", ") + accepted +
+                             (big_endian ? " (convert with a.astype('<f4'))" : " (convert with a.astype(np.float32))"));
+}
+
+Result<NpyArray> parse_npy(std::string_view bytes, const std::string& name, Accept accept) {
   if (bytes.substr(0, kMagic.size()) != kMagic)
     return npy_error(name, "not a NumPy .npy file (it does not start with \\x93NUMPY)");
   if (bytes.size() < 10) return npy_error(name, "truncated: the file ends inside the header");
@@ -147,15 +177,11 @@ Result<NpyArray> parse_npy(std::string_view bytes, const std::string& name) {
   if (*descr == "<f4") {
     a.dtype = DType::float32;
     item = 4;
-  } else if (*descr == "<f8") {
+  } else if (*descr == "<f8" && accept == Accept::float32_or_float64) {
     a.dtype = DType::float64;
     item = 8;
-  } else if (*descr == ">f4" || *descr == ">f8") {
-    return npy_error(name, "dtype '" + *descr + "' is big endian; convt reads little-endian float32 "
-                           "('<f4') or float64 ('<f8') (convert with a.astype('<f4'))");
   } else {
-    return npy_error(name, "dtype '" + *descr + "' is not supported; convt reads float32 ('<f4') or "
-                           "float64 ('<f8') (convert with a.astype(np.float32))");
+    return dtype_refused(name, *descr, accept);
   }
   if (*fortran == "True")
     return npy_error(name, "Fortran (column-major) order is not supported; save a C-ordered array "
@@ -195,10 +221,10 @@ Result<NpyArray> parse_npy(std::string_view bytes, const std::string& name) {
   return a;
 }
 
-Result<NpyArray> read_npy(const std::string& path) {
+Result<NpyArray> read_npy(const std::string& path, Accept accept) {
   Result<std::string> bytes = read_file(path);
   if (!bytes) return bytes.error();
-  return parse_npy(*bytes, path);
+  return parse_npy(*bytes, path, accept);
 }
 
 std::optional<Error> write_npy(const std::string& path, const std::vector<int64_t>& shape,
@@ -212,8 +238,7 @@ std::optional<Error> write_npy(const std::string& path, const std::vector<int64_
 }
 
 Result<std::vector<float>> float32_values(const NpyArray& a, const std::string& name) {
-  if (a.dtype != DType::float32)
-    return Error{name + ": holds float64; convt's inputs are float32 (convert with a.astype(np.float32))"};
+  if (a.dtype != DType::float32) return dtype_refused(name, "<f8", Accept::float32);
   return std::vector<float>(a.values.begin(), a.values.end());
 }
 

@@ -12,16 +12,21 @@ using AbiVersionFn = int (*)();
 using NameFn = const char* (*)();
 using ConvFn = int (*)(const convt_problem*, const float*, const float*, const float*, float*);
 using DeterministicFn = int (*)();
+using MathModeFn = int (*)();
+
+constexpr int kOldestAbiVersion = 1;  // version 1 plugins have no math mode: strict float32
 
 class PluginBackend final : public Backend {
  public:
-  PluginBackend(void* library, ConvFn conv, bool deterministic)
-      : library_(library), conv_(conv), deterministic_(deterministic) {}
+  PluginBackend(void* library, ConvFn conv, bool deterministic, MathMode math)
+      : library_(library), conv_(conv), deterministic_(deterministic), math_(math) {}
   ~PluginBackend() override { dlclose(library_); }
   PluginBackend(const PluginBackend&) = delete;
   PluginBackend& operator=(const PluginBackend&) = delete;
 
   bool deterministic() const override { return deterministic_; }
+  bool isolate_by_default() const override { return true; }  // a user's code may crash or hang
+  MathMode math() const override { return math_; }
 
   std::optional<Error> prepare(const Problem& p, const float* w, const float* bias) override {
     problem_ = {p.n,          p.c_in,       p.h_in,       p.w_in,      p.c_out,
@@ -44,6 +49,7 @@ class PluginBackend final : public Backend {
   void* library_;
   ConvFn conv_;
   bool deterministic_;
+  MathMode math_;
   convt_problem problem_{};
   const float* w_ = nullptr;
   const float* bias_ = nullptr;
@@ -77,15 +83,26 @@ Result<NamedBackend> load_plugin(const std::string& path) {
   if (!name) return fail("does not export convt_plugin_name");
   if (!conv) return fail("does not export convt_plugin_conv_transpose2d");
   const int version = abi();
-  if (version != CONVT_PLUGIN_ABI_VERSION)
-    return fail("speaks ABI version " + std::to_string(version) + ", convt speaks version " +
-                std::to_string(CONVT_PLUGIN_ABI_VERSION));
+  if (version < kOldestAbiVersion || version > CONVT_PLUGIN_ABI_VERSION)
+    return fail("speaks ABI version " + std::to_string(version) + ", convt speaks versions " +
+                std::to_string(kOldestAbiVersion) + " to " + std::to_string(CONVT_PLUGIN_ABI_VERSION));
+  // The math mode, from version 2 on: the bound the plugin is judged by.
+  const auto math_mode = version >= 2 ? symbol<MathModeFn>(library, "convt_plugin_math_mode") : nullptr;
+  MathMode math;
+  switch (const int mode = math_mode ? math_mode() : CONVT_MATH_STRICT) {
+    case CONVT_MATH_STRICT: break;
+    case CONVT_MATH_TF32_RNA: math.input_roundoff = kTf32RoundToNearest; break;
+    case CONVT_MATH_TF32_TRUNC: math.input_roundoff = kTf32Truncation; break;
+    default:
+      return fail("convt_plugin_math_mode returned " + std::to_string(mode) +
+                  " (CONVT_MATH_STRICT 0, CONVT_MATH_TF32_RNA 1 or CONVT_MATH_TF32_TRUNC 2)");
+  }
   const char* plugin_name = name();
   if (!plugin_name || !*plugin_name) return fail("convt_plugin_name returned no name");
   std::string backend_name = std::string("plugin:") + plugin_name;
   const bool claims_determinism = !deterministic || deterministic() != 0;
   return NamedBackend{backend_name, "cpu", path,
-                      std::make_unique<PluginBackend>(library, conv, claims_determinism)};
+                      std::make_unique<PluginBackend>(library, conv, claims_determinism, math)};
 }
 
 }  // namespace convt

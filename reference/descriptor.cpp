@@ -1,7 +1,6 @@
 #include "reference/descriptor.h"
 
-#include <cctype>
-#include <limits>
+#include "reference/tokens.h"
 
 namespace convt {
 namespace {
@@ -28,49 +27,30 @@ std::string known_tokens() {
 Result<Descriptor> parse_descriptor(std::string_view text) {
   if (text.empty()) return Error{"bad descriptor '': it is empty (example: ic8ih5oc12kh3sh2)"};
   Descriptor d;
-  size_t i = 0;
-  while (i < text.size()) {
-    if (text[i] == '_') {
-      ++i;
-      continue;
-    }
-    const size_t start = i;
-    if (!std::islower(static_cast<unsigned char>(text[i]))) {
-      std::string what = std::isdigit(static_cast<unsigned char>(text[i]))
-                             ? "a number without a token before it"
-                             : "unexpected character '" + std::string(1, text[i]) + "'";
-      return descriptor_error(text, i, what + " (tokens: " + known_tokens() + ")");
-    }
-    if (text.substr(i, 6) == "nobias") {
-      if (d.nobias) return descriptor_error(text, i, "repeated token 'nobias'");
+  TokenScanner scan(text);
+  while (scan.more()) {
+    const size_t start = scan.position();
+    if (scan.take("nobias")) {
+      if (d.nobias) return descriptor_error(text, start, "repeated token 'nobias'");
       d.nobias = true;
-      i += 6;
       continue;
     }
-    while (i < text.size() && std::islower(static_cast<unsigned char>(text[i]))) ++i;
-    const std::string_view name = text.substr(start, i - start);
+    std::string_view name;
+    if (auto e = scan.name(name))
+      return descriptor_error(text, e->position, e->what + " (tokens: " + known_tokens() + ")");
     const std::optional<Field> field = field_named(name);
     if (!field)
       return descriptor_error(text, start,
                               "unknown token '" + std::string(name) + "' (tokens: " + known_tokens() + ")");
     if (d.get(*field))
       return descriptor_error(text, start, "repeated token '" + std::string(name) + "'");
-    const size_t digits = i;
     int64_t value = 0;
-    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
-      const int digit = text[i] - '0';
-      if (value > (std::numeric_limits<int64_t>::max() - digit) / 10) {
-        while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
-        return descriptor_error(text, start,
-                                "the number " + std::string(text.substr(digits, i - digits)) + " of '" +
-                                    std::string(name) + "' does not fit a 64-bit integer");
-      }
-      value = value * 10 + digit;
-      ++i;
-    }
-    if (i == digits)
-      return descriptor_error(text, start,
-                              "token '" + std::string(name) + "' needs a non-negative integer after it");
+    if (auto e = scan.number(name, start, value)) return descriptor_error(text, e->position, e->what);
+    if ((*field == Field::dh || *field == Field::dw) && value == 0)
+      return descriptor_error(text, start, std::string(name) + "0 is no dilation: convt's " + std::string(name) +
+                                               " is PyTorch's dilation (1 is dense); benchdnn counts from 0, so "
+                                               "its " + std::string(name) + "0 is convt's " + std::string(name) +
+                                               "1 (--benchdnn FILE reads benchdnn's problem files)");
     d.set(*field, value);
   }
   return d;

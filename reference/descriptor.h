@@ -4,7 +4,8 @@
 // Defaults: mb 1, iw = ih, kw = kh, sh 1, sw = sh, ph 0, pw = ph, oph 0,
 // opw = oph, dh 1, dw = dh, g 1, bias on. ic, ih, oc and kh have no default.
 // Dilation is PyTorch's: 1 is dense (benchdnn's dh/dw count from 0 instead,
-// so benchdnn's dh0 is convt's dh1).
+// so benchdnn's dh0 is convt's dh1; a dh0 or dw0 is refused saying so).
+// The token scanning is reference/tokens.h, shared with benchdnn's files.
 #pragma once
 
 #include <array>

@@ -185,6 +185,10 @@ def parse_descriptor(text):
             i += 1
         if i == digits:
             raise _descriptor_error(text, start, "token '%s' needs a non-negative integer after it" % name)
+        if name in ("dh", "dw") and value == 0:
+            raise _descriptor_error(text, start, "%s0 is no dilation: convt's %s is PyTorch's dilation (1 is dense); "
+                                    "benchdnn counts from 0, so its %s0 is convt's %s1 (--benchdnn FILE reads "
+                                    "benchdnn's problem files)" % (name, name, name, name))
         d.fields[name] = value
     return d
 

@@ -1,4 +1,5 @@
 // convt's own CPU kernel as a backend (optimized/cpu).
+#include <cstdlib>
 #include <optional>
 
 #include "harness/backends/adapters.h"
@@ -37,11 +38,25 @@ class CpuBackend final : public Backend {
 
 }  // namespace
 
+// The description names the ISA every plan uses (cpu::default_isa()), so
+// that reports record it; an invalid CONVT_CPU_ISA makes the backend
+// unavailable, with the reason.
 BackendEntry cpu_backend() {
-  return {"cpu", "cpu",
-          "convt's own kernel: stride-phase decomposition, register-blocked AVX-512/AVX2 "
-          "(CONVT_CPU_ISA=avx512|avx2|scalar forces one)",
-          "", [](const BackendOptions& options) { return std::make_unique<CpuBackend>(options); }};
+  BackendEntry e{"cpu", "cpu",
+                 "convt's own kernel: stride-phase decomposition, register-blocked AVX-512/AVX2",
+                 "", [](const BackendOptions& options) { return std::make_unique<CpuBackend>(options); }};
+  const Result<cpu::Isa> isa = cpu::default_isa();
+  const char* forced = std::getenv("CONVT_CPU_ISA");
+  if (!isa) {
+    e.unavailable = isa.error().message;
+    e.misconfigured = true;
+  } else if (forced && *forced) {
+    e.description += "; ISA " + std::string(cpu::isa_name(*isa)) + " (CONVT_CPU_ISA)";
+  } else {
+    e.description += "; ISA " + std::string(cpu::isa_name(*isa)) +
+                     " (this CPU's best; CONVT_CPU_ISA=avx512|avx2|scalar forces one)";
+  }
+  return e;
 }
 
 }  // namespace convt

@@ -7,15 +7,19 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <thread>
 
 #include "harness/benchmark.h"
 #include "harness/cli/command.h"
 #include "harness/cli/common_options.h"
+#include "harness/file_contents.h"
 #include "harness/peak.h"
 
 namespace convt::cli {
@@ -29,18 +33,24 @@ struct BenchArgs {
 
 constexpr std::string_view kFlagPrefix = "--benchmark_";
 
-// --backend, or every available CPU backend but the reference (which runs
-// only when named).
-Result<std::vector<std::string>> choose_backends(const std::string& names) {
-  if (names.empty()) {
+// --backend and --plugin, or with neither every available CPU backend but
+// the reference (which runs only when named). Each plugin's name is mapped
+// to its library in `plugins`.
+Result<std::vector<std::string>> choose_backends(const CommonOptions& c, std::map<std::string, std::string>& plugins) {
+  if (c.backends.empty() && c.plugins.empty()) {
     Result<std::vector<std::string>> chosen = backends_but_the_oracle("cpu");
     if (!chosen) return Error{"nothing to benchmark: " + chosen.error().message + " (name one with --backend)"};
     return chosen;
   }
-  Result<std::vector<NamedBackend>> made = make_backends(names, {});
-  if (!made) return Error{"--backend: " + made.error().message};
+  Result<std::vector<NamedBackend>> made = make_backends(c.backends, c.plugins);
+  if (!made) return c.plugins.empty() ? Error{"--backend: " + made.error().message} : made.error();
   std::vector<std::string> chosen;
-  for (const NamedBackend& b : *made) chosen.push_back(b.name);
+  for (const NamedBackend& b : *made) {
+    if (std::find(chosen.begin(), chosen.end(), b.name) != chosen.end())
+      return Error{"two backends are named " + b.name + ": benchmark names would collide"};
+    chosen.push_back(b.name);
+    if (!b.plugin_path.empty()) plugins[b.name] = b.plugin_path;
+  }
   return chosen;
 }
 
@@ -72,17 +82,24 @@ std::optional<Error> check_flags(const BenchArgs& a) {
   const std::optional<std::string> out = flag_value(a.benchmark_flags, "out");
   if (out && !a.report.empty()) return Error{"--report and --benchmark_out both name an output file: give one"};
   const std::string path = out ? *out : a.report;
-  if (!path.empty() && !std::ofstream(path)) return Error{"cannot write the report '" + path + "'"};
+  if (!path.empty())
+    if (auto e = check_can_write(path)) return Error{"cannot write the report: " + e->message};
   return std::nullopt;
+}
+
+// --benchmark_list_tests: the names only, no report file.
+bool listing(const std::vector<std::string>& flags) {
+  return has_flag(flags, "list_tests") || flag_value(flags, "list_tests").value_or("false") != "false";
 }
 
 int bench(const BenchArgs& a) {
   if (auto e = check_flags(a)) return bad_input(*e);
-  Result<std::vector<SuiteEntry>> problems = gather_problems(a.common);
+  Result<std::vector<SuiteEntry>> problems = gather_problems(a.common, "", std::cerr);
   if (!problems) return bad_input(problems.error());
   if (problems->empty())
-    return bad_input(Error{"nothing to benchmark: give --config FILE and/or --problem DESCRIPTOR"});
-  Result<std::vector<std::string>> backends = choose_backends(a.common.backends);
+    return bad_input(Error{"nothing to benchmark: give --config FILE, --problem DESCRIPTOR or --benchdnn FILE"});
+  std::map<std::string, std::string> plugins;
+  Result<std::vector<std::string>> backends = choose_backends(a.common, plugins);
   if (!backends) return bad_input(backends.error());
   const int cores = cpu_cores();
   const int asked = a.common.threads;
@@ -92,9 +109,12 @@ int bench(const BenchArgs& a) {
   const int threads = asked > 0 ? asked : cores;
 
   // Google Benchmark's flags: the user's, then --report as its JSON output.
+  // A listing writes no report: Google Benchmark would leave an empty file.
+  const bool list_only = listing(a.benchmark_flags);
   std::vector<std::string> args = {"convt bench"};
-  args.insert(args.end(), a.benchmark_flags.begin(), a.benchmark_flags.end());
-  if (!a.report.empty()) {
+  for (const std::string& f : a.benchmark_flags)
+    if (!list_only || f.rfind(std::string(kFlagPrefix) + "out", 0) != 0) args.push_back(f);
+  if (!a.report.empty() && !list_only) {
     args.push_back("--benchmark_out=" + a.report);
     args.push_back("--benchmark_out_format=json");
   }
@@ -107,11 +127,10 @@ int bench(const BenchArgs& a) {
     return bad_input(Error{"Google Benchmark does not accept '" + std::string(argv[1]) +
                            "' (its flags take their value after '=': --benchmark_NAME=VALUE)"});
 
-  const bool listing = has_flag(a.benchmark_flags, "list_tests") ||
-                       flag_value(a.benchmark_flags, "list_tests").value_or("false") != "false";
-  const Peak peak = listing ? Peak{} : measure_peak(threads);
+  const Peak peak = list_only ? Peak{} : measure_peak(threads);
   BenchmarkPlan plan;
   plan.backends = *backends;
+  plan.plugins = plugins;
   for (const SuiteEntry& e : *problems) plan.problems.push_back(e.problem);
   plan.options.threads = threads;
   plan.peak_gflops = peak.gflops_per_core * threads;
@@ -129,11 +148,12 @@ int bench(const BenchArgs& a) {
   for (const std::string& name : plan.backends)
     for (const BackendEntry& e : backend_registry())
       if (e.name == name) benchmark::AddCustomContext("backend " + name, e.description);
+  for (const auto& [name, library] : plan.plugins) benchmark::AddCustomContext("backend " + name, "plugin " + library);
   benchmark::AddCustomContext("flops", "2*N*C_in*H_in*W_in*(C_out/groups)*kH*kW per run: the useful products only");
 
   ReportOptions report;
   report.format = flag_value(a.benchmark_flags, "format").value_or("console");
-  report.write_file = !a.report.empty() || flag_value(a.benchmark_flags, "out");
+  report.write_file = (!a.report.empty() || flag_value(a.benchmark_flags, "out")) && !list_only;
   report.out_format = flag_value(a.benchmark_flags, "out_format").value_or("json");
   if (!a.report.empty()) report.out_format = "json";
   const std::string color = flag_value(a.benchmark_flags, "color").value_or("auto");
@@ -147,8 +167,14 @@ int bench(const BenchArgs& a) {
   BenchmarkSet set(std::move(plan));
   const size_t ran = set.run(report);
   benchmark::Shutdown();
-  if (ran == 0 && !listing)
+  if (ran == 0 && !list_only) {
+    // Google Benchmark opens the report before it finds that nothing
+    // matches: leave no empty file behind.
+    const std::string path = !a.report.empty() ? a.report : flag_value(a.benchmark_flags, "out").value_or("");
+    std::error_code ec;
+    if (!path.empty() && std::filesystem::file_size(path, ec) == 0 && !ec) std::filesystem::remove(path, ec);
     return bad_input(Error{"no benchmark matches --benchmark_filter=" + benchmark::GetBenchmarkFilter()});
+  }
   if (set.failed()) {
     std::cerr << "convt: " << set.failed() << " benchmark(s) failed: the backend returned an error (see above)\n";
     return kCheckFailed;
@@ -165,9 +191,11 @@ void add_bench_command(CLI::App& app, Action& action) {
   add_common_options(cmd, a->common,
                      {.problems = true,
                       .backend = "Backend name(s), comma-separated (default: every available CPU backend but "
-                                 "reference)",
+                                 "reference; with --plugin, only the plugins)",
+                      .plugins = true,
                       .threads = "Threads of the backends (0: all cores; at most the cores)"});
-  cmd->add_option("--report", a->report, "Write Google Benchmark's JSON report here");
+  cmd->add_option("--report", a->report,
+                  "Write Google Benchmark's JSON report here (none when nothing runs: a listing, no match)");
   cmd->allow_extras();
   cmd->footer(
       "Google Benchmark's flags, e.g. --benchmark_filter=REGEX --benchmark_repetitions=N\n"

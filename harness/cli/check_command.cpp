@@ -5,8 +5,13 @@
 #include <memory>
 
 #include "harness/check_report.h"
+#include "harness/data.h"
+#include "harness/file_contents.h"
+#include "harness/junit.h"
+#include "harness/shell_quote.h"
 #include "harness/cli/command.h"
 #include "harness/cli/common_options.h"
+#include "harness/cli/config_dir.h"
 #include "harness/conformance.h"
 #include "harness/lists.h"
 
@@ -18,6 +23,7 @@ struct CheckArgs {
   std::string filter;
   std::string shard;
   std::string report;
+  std::string junit;
   bool verbose = false;
   bool fail_fast = false;
 };
@@ -36,36 +42,71 @@ Result<Shard> choose_shard(const std::string& option) {
 }
 
 // --backend and --plugin; with neither, every available backend but the
-// oracle, which the run's first line names (the oracle judging itself proves
-// little, so it is checked only when named).
-Result<std::vector<NamedBackend>> choose_backends(const CommonOptions& s) {
+// oracle (the oracle judging itself proves little, so it is checked only
+// when named), which `why` then says for the header.
+Result<std::vector<NamedBackend>> choose_backends(const CommonOptions& s, std::string& why) {
   BackendOptions options;
   options.threads = s.threads;
   if (!s.backends.empty() || !s.plugins.empty()) return make_backends(s.backends, s.plugins, options);
   Result<std::vector<std::string>> names = backends_but_the_oracle();
   if (!names) return Error{names.error().message + " (--backend reference checks the oracle itself)"};
-  std::cout << "convt check: backends " << join_list(*names, ", ")
-            << " (every available backend but the oracle; --backend reference checks the oracle itself)\n";
+  why = "every available backend but the oracle; --backend reference checks the oracle itself";
   return make_backends(join_list(*names), {}, options);
+}
+
+// What the run is about to do, printed once before the first case: the
+// backends, where the problems come from and how many are selected, the
+// data modes, seed and repeat count.
+void print_header(const CheckArgs& a, const std::vector<NamedBackend>& backends, const std::string& why,
+                  const std::vector<std::string>& suites, size_t problems, size_t matching, size_t selected,
+                  Shard shard, const std::vector<DataMode>& modes) {
+  std::vector<std::string> names, sources, mode_names;
+  for (const NamedBackend& b : backends)
+    names.push_back(b.plugin_path.empty() ? b.name : b.name + " (" + shell_path(b.plugin_path) + ")");
+  for (const std::string& suite : suites) sources.push_back(shell_path(suite));
+  if (!a.common.problems.empty()) sources.push_back(std::to_string(a.common.problems.size()) + " --problem");
+  for (const std::string& file : a.common.benchdnn) sources.push_back("benchdnn " + shell_path(file));
+  for (DataMode m : modes) mode_names.push_back(data_mode_name(m));
+  std::cout << "convt check: backends " << join_list(names, ", ") << (why.empty() ? "" : " (" + why + ")") << '\n'
+            << "  problems: " << problems << " from " << join_list(sources, ", ") << '\n';
+  if (!a.filter.empty()) std::cout << "  --filter " << shell_quote(a.filter) << ": " << matching << " of them\n";
+  if (shard.count > 1)
+    std::cout << "  shard " << shard.index << "/" << shard.count << ": " << selected << " of " << matching << '\n';
+  std::cout << "  data: " << join_list(mode_names, ", ") << "; seed " << a.common.seed << "; repeat "
+            << a.common.repeat << '\n';
 }
 
 int check(const CheckArgs& a) {
   Result<std::vector<DataMode>> modes = parse_data_modes(a.common.data);
   if (!modes) return bad_input(Error{"--data: " + modes.error().message});
+  Result<Isolation> isolation = isolation_of(a.common);
+  if (!isolation) return bad_input(isolation.error());
   Result<Shard> shard = choose_shard(a.shard);
   if (!shard) return bad_input(shard.error());
-  Result<std::vector<SuiteEntry>> all = gather_problems(a.common, CONVT_DEFAULT_SUITE);
+  Result<std::vector<SuiteEntry>> all = gather_problems(a.common, "conformance.json");
   if (!all) return bad_input(all.error());
   Result<std::vector<SuiteEntry>> selected = select_problems(*all, a.filter, *shard);
   if (!selected) return bad_input(selected.error());
-  Result<std::vector<NamedBackend>> backends = choose_backends(a.common);
+  const size_t matching = shard->count > 1 ? select_problems(*all, a.filter, Shard{})->size() : selected->size();
+  std::string why;
+  Result<std::vector<NamedBackend>> backends = choose_backends(a.common, why);
   if (!backends) return bad_input(backends.error());
+  if (!a.junit.empty())
+    if (auto e = check_can_write(a.junit)) return bad_input(Error{"--junit: " + e->message});
+  std::vector<std::string> suites = a.common.configs;
+  if (suites.empty() && a.common.problems.empty() && a.common.benchdnn.empty())
+    if (Result<std::string> path = installed_suite("conformance.json")) suites.push_back(*path);
+  print_header(a, *backends, why, suites, all->size(), matching, selected->size(), *shard, *modes);
+  if (selected->empty())
+    std::cout << "shard " << shard->index << "/" << shard->count << " holds none of the " << matching
+              << " problems selected: nothing to run here\n";
 
   CheckOptions options;
   options.data = *modes;
   options.seed = a.common.seed;
   options.repeat = a.common.repeat;
   options.fail_fast = a.fail_fast;
+  options.isolation = *isolation;
   const std::vector<CheckRecord> records =
       run_check(*selected, backends.value(), options, [&](const CheckRecord& r) {
         if (r.result.verdict == Verdict::failed || r.result.verdict == Verdict::mistrusted || a.verbose)
@@ -73,8 +114,13 @@ int check(const CheckArgs& a) {
       });
   if (!a.report.empty())
     if (auto e = write_check_report(a.report, records, backends.value(), options)) return bad_input(*e);
+  if (!a.junit.empty()) {
+    std::vector<JUnitCase> cases;
+    for (const CheckRecord& r : records) cases.push_back(junit_case(r));
+    if (auto e = write_junit(a.junit, "convt check", cases)) return bad_input(*e);
+  }
   const CheckTotals t = totals(records);
-  std::cout << summary_line(t) << '\n';
+  std::cout << summary_line(t) << '\n' << failed_list(records);
   return t.failed ? kCheckFailed : kSuccess;
 }
 
@@ -83,7 +129,7 @@ int check(const CheckArgs& a) {
 void add_check_command(CLI::App& app, Action& action) {
   auto a = std::make_shared<CheckArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "check", "Judge backends against the oracle on a suite (default: configs/conformance.json)");
+      "check", "Judge backends against the oracle on a suite (default: conformance.json of the installed suites)");
   add_common_options(cmd, a->common,
                      {.problems = true,
                       .backend = "Backend name(s), comma-separated (default: every available backend but "
@@ -91,10 +137,12 @@ void add_check_command(CLI::App& app, Action& action) {
                       .plugins = true,
                       .data_modes = true,
                       .seed = "Seed of the data",
-                      .repeat = true});
+                      .repeat = true,
+                      .isolation = true});
   cmd->add_option("--filter", a->filter, "Only problems whose 'name descriptor' matches this regex");
   cmd->add_option("--shard", a->shard, "Run shard I of N (I/N); default from GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS");
   cmd->add_option("--report", a->report, "Write a JSON report here");
+  cmd->add_option("--junit", a->junit, "Write a JUnit XML report here (a testcase per problem, backend and data mode)");
   cmd->add_flag("--fail-fast", a->fail_fast, "Stop at the first failed case");
   cmd->add_flag("--verbose", a->verbose, "Print every case, not only failed and mistrusted ones");
   cmd->callback([a, &action] { action = [a] { return check(*a); }; });

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "harness/cli/command.h"
+#include "harness/cli/version.h"
 
 namespace convt::cli {
 
@@ -38,7 +39,7 @@ int bad_input(const Error& error) {
 int main(int argc, char** argv) {
   using namespace convt::cli;
   CLI::App app{"convt: verification and benchmark harness for conv_transpose2d with PyTorch's semantics"};
-  app.set_version_flag("--version", std::string("convt ") + CONVT_VERSION);
+  app.set_version_flag("--version", version_text());
   app.require_subcommand(1);
   Action action;
   add_run_command(app, action);

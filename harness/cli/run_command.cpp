@@ -1,5 +1,7 @@
-// convt run: one problem through one backend, with generated data or the
-// user's own .npy arrays (shapes then come from the arrays, as in PyTorch).
+// convt run: one problem through one backend (or plugin), with generated
+// data or the user's own .npy arrays (shapes then come from the arrays, as in
+// PyTorch); or, with --expect, an output computed elsewhere judged against
+// the oracle as convt check judges a backend.
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -8,8 +10,10 @@
 #include <memory>
 
 #include "harness/backend.h"
+#include "harness/check_case.h"
 #include "harness/cli/command.h"
 #include "harness/cli/common_options.h"
+#include "harness/conformance.h"
 #include "harness/data.h"
 #include "harness/npy.h"
 #include "reference/descriptor.h"
@@ -19,13 +23,15 @@ namespace convt::cli {
 namespace {
 
 struct RunOptions {
-  CommonOptions common;  // --backend (one name), --seed, --threads
+  CommonOptions common;  // --backend (one name) or --plugin (one), --seed, --threads
   std::string problem;
   std::string input, weight, bias;
   std::string data = "normal";
   std::string output;
   std::string output_dtype = "float32";
   std::string save_inputs;
+  std::string expect;  // judge this output instead of running a backend
+  bool tf32 = false;   // ... by the bound of TF32 inputs (truncated)
 };
 
 struct Case {
@@ -33,10 +39,11 @@ struct Case {
   Tensors tensors;
   bool unbatched = false;
   std::string origin;  // where the data came from, for the summary
+  bool exact = false;  // generated exact data: outputs must match bitwise
 };
 
 Result<std::vector<float>> load_float32(const std::string& path, std::vector<int64_t>& shape) {
-  Result<NpyArray> a = read_npy(path);
+  Result<NpyArray> a = read_npy(path, Accept::float32);
   if (!a) return a.error();
   shape = a->shape;
   return float32_values(*a, path);
@@ -80,6 +87,7 @@ Result<Case> case_from_descriptor(const RunOptions& o, const Descriptor& d) {
   Case c;
   c.problem = *p;
   c.tensors = make_tensors(c.problem, *mode, o.common.seed);
+  c.exact = *mode == DataMode::exact;
   c.origin = std::string(data_mode_name(*mode)) + " data, seed " + std::to_string(o.common.seed);
   return c;
 }
@@ -102,6 +110,34 @@ std::optional<Error> save_inputs(const std::string& dir, const Case& c) {
   return std::nullopt;
 }
 
+// --expect: the file's output judged against the oracle, bitwise on exact
+// data and within the rigorous bound otherwise; exit 1 when it fails.
+int judge(const RunOptions& o, const Case& c) {
+  const Problem& p = c.problem;
+  std::vector<int64_t> shape;
+  Result<std::vector<float>> y = load_float32(o.expect, shape);
+  if (!y) return bad_input(y.error());
+  const std::vector<int64_t> out_shape = shape_as_given(p.output_shape(), c.unbatched);
+  if (shape != out_shape)
+    return bad_input(Error{"--expect " + o.expect + ": its shape is " + format_shape(shape) + ", the output of " +
+                           format_descriptor(p) + " is " + format_shape(out_shape)});
+  MathMode math;
+  if (o.tf32) math.input_roundoff = kTf32Truncation;
+  const CaseResult r = judge_output(p, c.tensors, *y, c.exact, math);
+  std::cout << std::setprecision(9) << "problem   " << format_descriptor(p) << '\n'
+            << "data      " << c.origin << '\n'
+            << "output    " << format_shape(out_shape) << ", " << y->size() << " elements\n"
+            << "expect    " << o.expect << ", judged "
+            << (c.exact ? "bitwise against the oracle (exact data)"
+                        : std::string("against the oracle within the rigorous bound of ") +
+                              (o.tf32 ? "TF32 inputs (truncated: 2^-10)" : "float32"))
+            << '\n'
+            << "verdict   " << verdict_name(r.verdict) << (r.reason.empty() ? "" : ": " + r.reason) << '\n'
+            << describe_mismatches(r, !c.exact);
+  if (!c.exact) std::cout << "largest error/bound " << std::setprecision(3) << r.comparison.worst_ratio << '\n';
+  return r.verdict == Verdict::failed ? kCheckFailed : kSuccess;
+}
+
 int run(const RunOptions& o) {
   Result<Descriptor> d = parse_descriptor(o.problem);
   if (!d) return bad_input(d.error());
@@ -110,12 +146,20 @@ int run(const RunOptions& o) {
   if (!made) return bad_input(made.error());
   const Case& c = *made;
   const Problem& p = c.problem;
-  if (o.output_dtype == "float64" && o.common.backends != "reference")
+  if (!o.expect.empty()) {
+    if (!o.save_inputs.empty())
+      if (auto e = save_inputs(o.save_inputs, c)) return bad_input(*e);
+    return judge(o, c);
+  }
+  if (o.output_dtype == "float64" && (o.common.backends != "reference" || !o.common.plugins.empty()))
     return bad_input(Error{"--output-dtype float64 needs --backend reference: only the oracle computes in double"});
   BackendOptions options;
   options.threads = o.common.threads;
-  Result<NamedBackend> backend = make_backend(o.common.backends, options);
-  if (!backend) return bad_input(backend.error());
+  // --plugin, else --backend (reference by default).
+  Result<std::vector<NamedBackend>> backends =
+      make_backends(o.common.plugins.empty() ? o.common.backends : "", o.common.plugins, options);
+  if (!backends) return bad_input(backends.error());
+  NamedBackend& backend = backends.value().front();
 
   const float* bias = p.bias ? c.tensors.bias.data() : nullptr;
   std::vector<float> y(static_cast<size_t>(p.output_elements()));
@@ -123,9 +167,8 @@ int run(const RunOptions& o) {
   if (o.output_dtype == "float64") {
     y64 = conv_transpose2d_oracle(p, c.tensors.x.data(), c.tensors.w.data(), bias);
     std::transform(y64.begin(), y64.end(), y.begin(), [](double v) { return float(v); });
-  } else if (auto e = run_once(*backend.value().backend, p, c.tensors.x.data(), c.tensors.w.data(), bias,
-                               y.data())) {
-    std::cerr << "convt: backend " << o.common.backends << " failed: " << e->message << '\n';
+  } else if (auto e = run_once(*backend.backend, p, c.tensors.x.data(), c.tensors.w.data(), bias, y.data())) {
+    std::cerr << "convt: backend " << backend.name << " failed: " << e->message << '\n';
     return kCheckFailed;
   }
 
@@ -137,7 +180,7 @@ int run(const RunOptions& o) {
   }
   const auto [lo, hi] = std::minmax_element(y.begin(), y.end());
   std::cout << std::setprecision(9) << "problem   " << format_descriptor(p) << '\n'
-            << "backend   " << o.common.backends << '\n'
+            << "backend   " << backend.name << '\n'
             << "data      " << c.origin << '\n'
             << "input     " << format_shape(shape_as_given(p.input_shape(), c.unbatched)) << '\n'
             << "output    " << format_shape(out_shape) << ", " << y.size() << " elements\n";
@@ -169,22 +212,37 @@ void add_run_command(CLI::App& app, Action& action) {
   CLI::Option* input = cmd->add_option("--input", o->input, "Input x as float32 .npy, (N, C_in, H, W) or (C_in, H, W)");
   cmd->add_option("--weight", o->weight, "Weight as float32 .npy, (C_in, C_out/groups, kH, kW)");
   cmd->add_option("--bias", o->bias, "Bias as float32 .npy, (C_out); without it no bias is used");
-  CLI::Option* data = cmd->add_option("--data", o->data, "Generated data: normal or exact")
-                          ->check(CLI::IsMember({"normal", "exact"}))
+  CLI::Option* data = cmd->add_option("--data", o->data, "Generated data: normal, exact or special")
+                          ->check(CLI::IsMember({"normal", "exact", "special"}))
                           ->capture_default_str();
-  // --backend, --seed, --threads: after --input, which CLI11 then names
-  // first when both are given ("--input excludes --seed").
+  // --backend, --plugin, --seed, --threads: after --input, which CLI11 then
+  // names first when both are given ("--input excludes --seed").
   o->common.backends = "reference";
   add_common_options(cmd, o->common,
                      {.backend = "Backend (see convt list)",
+                      .plugins = true,
                       .seed = "Seed of the generated data",
                       .threads = "Threads of the backend (0: all cores)"});
   input->excludes(cmd->get_option("--seed"))->excludes(data);
-  cmd->add_option("--output", o->output, "Write the output y as .npy");
-  cmd->add_option("--output-dtype", o->output_dtype, "float32, or float64 (the oracle's own values)")
-      ->check(CLI::IsMember({"float32", "float64"}))
-      ->capture_default_str();
+  CLI::Option* backend = cmd->get_option("--backend");
+  CLI::Option* plugin = cmd->get_option("--plugin");
+  plugin->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::Throw)->excludes(backend);
+  CLI::Option* output = cmd->add_option("--output", o->output, "Write the output y as .npy");
+  CLI::Option* dtype =
+      cmd->add_option("--output-dtype", o->output_dtype, "float32, or float64 (the oracle's own values)")
+          ->check(CLI::IsMember({"float32", "float64"}))
+          ->capture_default_str();
   cmd->add_option("--save-inputs", o->save_inputs, "Write x.npy, w.npy and b.npy into this directory");
+  CLI::Option* expect =
+      cmd->add_option("--expect", o->expect,
+                      "Judge this float32 .npy output (computed elsewhere) against the oracle instead of running "
+                      "a backend; exit 1 when it fails")
+          ->excludes(backend)
+          ->excludes(plugin)
+          ->excludes(output)
+          ->excludes(dtype);
+  cmd->add_flag("--tf32", o->tf32, "With --expect: judge by the bound of inputs truncated to TF32 (2^-10)")
+      ->needs(expect);
   cmd->callback([o, &action] { action = [o] { return run(*o); }; });
 }
 

@@ -1,8 +1,10 @@
-/* convt plugin ABI, version 1: bring your own conv_transpose2d.
+/* convt plugin ABI, version 2: bring your own conv_transpose2d.
  *
  * Build a shared library that exports the functions below (C linkage) and
- * run it with `convt check --plugin PATH.so` or `convt fuzz --plugin PATH.so`.
+ * run it with `convt check --plugin PATH.so` (or run, fuzz, bench).
  * convt judges it against its oracle exactly as it judges its own backends.
+ * Version 2 adds the optional convt_plugin_math_mode; convt still loads
+ * version 1 plugins (as strict float32).
  * Semantics are those of torch.nn.functional.conv_transpose2d:
  *
  *   h_out = (h_in - 1)*stride_h - 2*pad_h + dil_h*(kh - 1) + out_pad_h + 1
@@ -21,7 +23,13 @@
 extern "C" {
 #endif
 
-#define CONVT_PLUGIN_ABI_VERSION 1
+#define CONVT_PLUGIN_ABI_VERSION 2
+
+/* What convt_plugin_math_mode returns: the floating-point contract the
+   plugin computes under, which decides the error bound it is judged by. */
+#define CONVT_MATH_STRICT 0     /* float32 products and sums */
+#define CONVT_MATH_TF32_RNA 1   /* x and w rounded to TF32 (10 mantissa bits), to nearest */
+#define CONVT_MATH_TF32_TRUNC 2 /* x and w truncated to TF32, as a tensor core may */
 
 typedef struct convt_problem {
   int64_t n, c_in, h_in, w_in, c_out, kh, kw;
@@ -29,7 +37,7 @@ typedef struct convt_problem {
   int64_t groups, h_out, w_out;
 } convt_problem;
 
-/* Returns CONVT_PLUGIN_ABI_VERSION (1). */
+/* Returns CONVT_PLUGIN_ABI_VERSION (2; a version 1 plugin returns 1). */
 int convt_plugin_abi_version(void);
 
 /* A short name, shown in reports and repro lines. */
@@ -45,6 +53,11 @@ int convt_plugin_conv_transpose2d(const convt_problem *p, const float *x, const 
    run-to-run determinism (convt then records differences between repeated
    runs instead of failing the case). Absent means it claims determinism. */
 int convt_plugin_is_deterministic(void);
+
+/* Optional, version 2: one of the CONVT_MATH_* constants. Absent (or a
+   version 1 plugin) means CONVT_MATH_STRICT. Any other value refuses the
+   plugin. */
+int convt_plugin_math_mode(void);
 
 #ifdef __cplusplus
 }

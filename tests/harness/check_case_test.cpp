@@ -1,12 +1,15 @@
 // run_case: each verdict reached for the reason it documents, on real data.
 #include <gtest/gtest.h>
 
+#include <bit>
+#include <filesystem>
 #include <limits>
 
 #include "fake_backend.h"
 #include "harness/check_case.h"
 #include "harness/comparison.h"
 #include "harness/guarded_output.h"
+#include "harness/shell_quote.h"
 #include "reference/descriptor.h"
 #include "tests/problem_text.h"
 
@@ -45,6 +48,33 @@ TEST(CheckCase, UnwrittenElementFailsAtItsPosition) {
   const Mismatch& m = r.comparison.first.front();
   EXPECT_EQ(m.at, (std::array<int64_t, 4>{p.n - 1, p.c_out - 1, p.h_out() - 1, p.w_out() - 1}));
   EXPECT_TRUE(std::isnan(m.got)) << "the output is prefilled with NaN";
+  EXPECT_TRUE(m.not_written);
+  EXPECT_EQ(r.comparison.not_written, 1);
+  EXPECT_NE(r.reason.find("1 of " + std::to_string(p.output_elements()) + " elements differ from the oracle (1 not written)"),
+            std::string::npos)
+      << r.reason;
+
+  const CaseResult kernel_nan = judge(Defect::nan_last_element, DataMode::exact, descriptor);
+  ASSERT_EQ(kernel_nan.comparison.mismatches, 1);
+  EXPECT_FALSE(kernel_nan.comparison.first.front().not_written) << "a NaN the kernel wrote is not the prefill";
+  EXPECT_EQ(kernel_nan.comparison.not_written, 0);
+}
+
+// Where the oracle is NaN any NaN passes, but not the prefill: the element
+// was never written.
+TEST(Comparison, UnwrittenFailsEvenWhereTheOracleIsNan) {
+  const Problem p = problem("ic1ih2oc1kh1nobias");
+  const float prefill = std::bit_cast<float>(GuardedOutput::kUnwrittenBits);
+  const std::vector<double> expected = {std::nan(""), std::nan(""), 1.0, 1.0};
+  const std::vector<double> bound = {0, 0, 0.5, 0.5};
+  const std::vector<float> got = {std::nanf(""), prefill, 1.0f, prefill};
+  const Comparison c = compare_bounded(p, expected, got, bound);
+  ASSERT_EQ(c.mismatches, 2);
+  EXPECT_EQ(c.not_written, 2);
+  EXPECT_EQ(c.first[0].at, (std::array<int64_t, 4>{0, 0, 0, 1}));
+  EXPECT_TRUE(c.first[0].not_written);
+  EXPECT_TRUE(c.first[1].not_written);
+  EXPECT_EQ(compare_exact(p, std::vector<double>{1, 2, 3, 4}, std::vector<float>{1, 2, 3, prefill}).not_written, 1);
 }
 
 TEST(CheckCase, WritesOutsideTheOutputFail) {
@@ -61,6 +91,12 @@ TEST(CheckCase, NondeterminismFailsOnlyWhenDeterminismIsClaimed) {
   EXPECT_EQ(claimed.verdict, Verdict::failed);
   EXPECT_TRUE(claimed.nondeterministic);
   EXPECT_NE(claimed.reason.find("run 2 differs from run 1 in 1 elements"), std::string::npos) << claimed.reason;
+  EXPECT_EQ(claimed.differing_run, 2);
+  EXPECT_EQ(claimed.differences.count, 1);
+  ASSERT_EQ(claimed.differences.first.size(), 1u);
+  const RunDifference& d = claimed.differences.first[0];
+  EXPECT_EQ(d.at, (std::array<int64_t, 4>{0, 0, 0, 0})) << "the fake flips element 0";
+  EXPECT_EQ(std::bit_cast<uint32_t>(d.first) ^ std::bit_cast<uint32_t>(d.other), 1u) << "the two values, bit for bit";
 
   const CaseResult admitted =
       judge(Defect::flip_bit_second_run, DataMode::normal, "mb2ic6ih5iw7oc4kh3kw2sh2sw1ph1oph1opw0g2", false);
@@ -116,8 +152,27 @@ TEST(CheckCase, ReproCommandNamesEverythingNeeded) {
   EXPECT_EQ(repro_command(backend, spec),
             "convt check --problem mb1ic3ih4iw4oc5kh2kw2sh1sw1ph0pw0oph0opw0dh1dw1g1 --backend reference "
             "--data special --seed 42 --repeat 3");
+  // A plugin's path is made absolute and quoted, so the line works pasted anywhere.
   backend.plugin_path = "./mine.so";
-  EXPECT_NE(repro_command(backend, spec).find("--plugin ./mine.so"), std::string::npos);
+  EXPECT_NE(repro_command(backend, spec).find("--plugin " + (std::filesystem::current_path() / "mine.so").string()),
+            std::string::npos)
+      << repro_command(backend, spec);
+  backend.plugin_path = "/tmp/my plugins/it's.so";
+  EXPECT_NE(repro_command(backend, spec).find(" --plugin '/tmp/my plugins/it'\\''s.so' --data special"),
+            std::string::npos)
+      << repro_command(backend, spec);
+  EXPECT_EQ(replay_command("/tmp/a b/c.json", backend, 2),
+            "convt check --config '/tmp/a b/c.json' --plugin '/tmp/my plugins/it'\\''s.so' --repeat 2");
+}
+
+TEST(ShellQuote, QuotesOnlyWhatNeedsIt) {
+  EXPECT_EQ(shell_quote("mb1ic3ih4iw4oc5kh2"), "mb1ic3ih4iw4oc5kh2");
+  EXPECT_EQ(shell_quote("/usr/lib/x_y-z.so"), "/usr/lib/x_y-z.so");
+  EXPECT_EQ(shell_quote("a b"), "'a b'");
+  EXPECT_EQ(shell_quote("it's"), "'it'\\''s'");
+  EXPECT_EQ(shell_quote(""), "''");
+  EXPECT_EQ(shell_quote("$HOME;rm"), "'$HOME;rm'");
+  EXPECT_EQ(shell_path("/a/./b/../c d"), "'/a/c d'");
 }
 
 TEST(Comparison, ExactComparesZerosByValue) {
@@ -146,7 +201,12 @@ TEST(Comparison, BoundedMatchesNanAndSignedInfinity) {
 
 TEST(GuardedOutput, PrefilledWithNanAndCanariesIntact) {
   GuardedOutput out(10);
-  for (float v : out.values()) EXPECT_TRUE(std::isnan(v));
+  for (float v : out.values()) {
+    EXPECT_TRUE(std::isnan(v));
+    EXPECT_EQ(std::bit_cast<uint32_t>(v), GuardedOutput::kUnwrittenBits);
+    EXPECT_TRUE(GuardedOutput::unwritten(v));
+  }
+  EXPECT_FALSE(GuardedOutput::unwritten(std::numeric_limits<float>::quiet_NaN()));
   EXPECT_FALSE(out.damage());
   out.data()[9] = 1;
   EXPECT_FALSE(out.damage());

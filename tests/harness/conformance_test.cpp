@@ -5,6 +5,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 
 #include "fake_backend.h"
 #include "harness/check_report.h"
@@ -55,6 +56,22 @@ TEST(SelectProblems, ShardsPartitionTheFilteredSuite) {
   EXPECT_FALSE(select_problems(all, "(", Shard{}).ok()) << "a bad regex is an error, not a crash";
 }
 
+// A selection of nothing is a mistake (a typo in a CI job must not pass); an
+// empty shard of a non-empty selection is not.
+TEST(SelectProblems, NothingToSelectIsAnErrorButAnEmptyShardIsNot) {
+  const auto two = entries({"ic1ih2oc1kh1", "ic2ih2oc1kh1"});
+  Result<std::vector<SuiteEntry>> none = select_problems(two, "nomatch", Shard{});
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().message,
+            "--filter 'nomatch' matches none of the 2 problems (it is searched for in \"name descriptor\")");
+  Result<std::vector<SuiteEntry>> empty = select_problems({}, "", Shard{});
+  ASSERT_FALSE(empty.ok());
+  EXPECT_NE(empty.error().message.find("no problem to check"), std::string::npos) << empty.error().message;
+  Result<std::vector<SuiteEntry>> shard = select_problems(two, "", Shard{2, 3});
+  ASSERT_TRUE(shard.ok()) << shard.error().message;
+  EXPECT_TRUE(shard->empty());
+}
+
 TEST(RunCheck, CountsEveryCaseAndStopsFastWhenAsked) {
   const auto problems = entries({"ic2ih3oc2kh2", "ic3ih4oc1kh3sh2", "mb2ic4ih3oc4kh2g2"});
   std::vector<NamedBackend> backends;
@@ -97,8 +114,77 @@ TEST(Describe, FailureShowsPositionsAndRepro) {
   const std::string text = describe(records.at(0));
   EXPECT_NE(text.find("[failed] fake case0"), std::string::npos) << text;
   EXPECT_NE(text.find("at (n 1, c 1, h 5, w 5): expected"), std::string::npos) << text;
-  EXPECT_NE(text.find("got nan"), std::string::npos) << text;
   EXPECT_NE(text.find("repro: convt check --problem mb2ic3ih4iw4oc2kh3"), std::string::npos) << text;
+}
+
+std::string describe_first(Defect defect, DataMode mode, const char* descriptor = "mb2ic3ih4oc2kh3") {
+  std::vector<NamedBackend> backends;
+  backends.push_back(fake(defect));
+  CheckOptions options;
+  options.data = {mode};
+  return describe(run_check(entries({descriptor}), backends, options).at(0));
+}
+
+// An element never written and a NaN the kernel wrote are different bugs.
+TEST(Describe, NotWrittenIsToldFromANanTheKernelWrote) {
+  for (DataMode mode : {DataMode::exact, DataMode::normal}) {
+    const std::string unwritten = describe_first(Defect::skip_last_element, mode);
+    EXPECT_NE(unwritten.find("at (n 1, c 1, h 5, w 5): expected "), std::string::npos) << unwritten;
+    EXPECT_NE(unwritten.find(", not written (still convt's prefill, the NaN 0x7fc0dead"), std::string::npos)
+        << unwritten;
+    EXPECT_NE(unwritten.find("(1 not written)"), std::string::npos) << unwritten;
+    EXPECT_EQ(unwritten.find("written by the kernel"), std::string::npos) << unwritten;
+
+    const std::string kernel_nan = describe_first(Defect::nan_last_element, mode);
+    EXPECT_NE(kernel_nan.find("at (n 1, c 1, h 5, w 5): expected "), std::string::npos) << kernel_nan;
+    EXPECT_NE(kernel_nan.find(", got NaN written by the kernel"), std::string::npos) << kernel_nan;
+    EXPECT_EQ(kernel_nan.find("not written"), std::string::npos) << kernel_nan;
+  }
+}
+
+TEST(Describe, NondeterminismShowsWhereTheRunsDifferAndBothValues) {
+  const std::string text = describe_first(Defect::flip_bit_second_run, DataMode::normal);
+  EXPECT_NE(text.find("[failed]"), std::string::npos) << text;
+  const std::string at = "    run 1 and run 2 differ at (n 0, c 0, h 0, w 0): ";
+  const size_t line = text.find(at);
+  ASSERT_NE(line, std::string::npos) << text;
+  std::istringstream values(text.substr(line + at.size()));
+  double first = 0, other = 0;
+  std::string vs;
+  values >> first >> vs >> other;
+  EXPECT_EQ(vs, "vs") << text;
+  EXPECT_NE(first, other) << "both values, printed to full float precision";
+  EXPECT_EQ(text.find("run 1 and run 2 differ at (n 0, c 0, h 0, w 1)"), std::string::npos) << "one element differs";
+}
+
+TEST(FailedList, NamesEachFailedCaseWithItsReproUpToTheLimit) {
+  std::vector<std::string> texts;
+  for (int i = 1; i <= 25; ++i) texts.push_back("ic" + std::to_string(i) + "ih2oc1kh1");
+  std::vector<SuiteEntry> problems;
+  for (const std::string& t : texts) problems.push_back(SuiteEntry{*parse_problem(t), "", "test", {}, std::nullopt});
+  std::vector<NamedBackend> backends;
+  backends.push_back(fake(Defect::none));
+  backends.push_back(fake(Defect::write_after));
+  CheckOptions options;
+  options.data = {DataMode::exact};
+  const std::vector<CheckRecord> records = run_check(problems, backends, options);
+  const std::string list = failed_list(records);
+  EXPECT_EQ(list.rfind("failed (25):\n", 0), 0u) << list;
+  size_t repros = 0;
+  for (size_t at = list.find("    repro: convt check --problem "); at != std::string::npos;
+       at = list.find("    repro: convt check --problem ", at + 1))
+    ++repros;
+  EXPECT_EQ(repros, 20u) << list;
+  EXPECT_NE(list.find("  fake mb1ic1ih2iw2oc1kh1kw1sh1sw1ph0pw0oph0opw0dh1dw1g1 data exact: run 1 wrote past the end"),
+            std::string::npos)
+      << list;
+  EXPECT_NE(list.find("ic20ih2"), std::string::npos) << list;
+  EXPECT_EQ(list.find("ic21ih2"), std::string::npos) << "the 21st failure is counted, not listed";
+  EXPECT_TRUE(list.ends_with("  ... and 5 more\n")) << list;
+  EXPECT_EQ(failed_list(records, 30).find("more"), std::string::npos);
+
+  backends.pop_back();
+  EXPECT_EQ(failed_list(run_check(problems, backends, options)), "") << "nothing failed, nothing listed";
 }
 
 TEST(CheckReport, JsonHasEveryCaseAndTheTotals) {

@@ -16,6 +16,7 @@ namespace convt::testing {
 enum class Defect {
   none,
   skip_last_element,     // leaves the last output element unwritten
+  nan_last_element,      // writes a NaN of its own (the default quiet NaN) into the last element
   write_before,          // writes one element before the output
   write_after,           // writes one element past the output
   flip_bit_second_run,   // the second run differs in the last bit of element 0
@@ -66,6 +67,7 @@ class FakeBackend final : public Backend {
       float v = float(out[i]);
       if (defect_ == Defect::drop_nan && std::isnan(v)) v = 0;
       if (defect_ == Defect::one_ulp && std::isfinite(v) && v != 0) v = std::nextafter(v, 2 * v);
+      if (defect_ == Defect::nan_last_element && i + 1 == count) v = std::numeric_limits<float>::quiet_NaN();
       if (!(defect_ == Defect::skip_last_element && i + 1 == count)) y[i] = v;
     }
     if (defect_ == Defect::write_before) y[-1] = 0;

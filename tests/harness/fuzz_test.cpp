@@ -99,7 +99,7 @@ TEST(Fuzz, AroundStaysNearTheLayer) {
   NamedBackend backend{"fake", "cpu", "", std::move(recorder)};
   FuzzOptions options;
   options.cases = 300;
-  options.around = *parse_problem("mb1ic16ih6oc8kh4sh2ph1g2");
+  options.around = {*parse_problem("mb1ic16ih6oc8kh4sh2ph1g2")};
   ASSERT_FALSE(fuzz(backend, options).counterexample);
   ASSERT_FALSE(seen->prepared.empty());
   bool varied = false;
@@ -109,9 +109,26 @@ TEST(Fuzz, AroundStaysNearTheLayer) {
     EXPECT_LE(std::abs(p.c_in_per_group() - 8), 2);
     EXPECT_LE(std::abs(p.kernel.h - 4), 2);
     EXPECT_LE(p.n, 3);
-    varied |= !(p == *options.around);
+    varied |= !(p == options.around[0]);
   }
   EXPECT_TRUE(varied);
+}
+
+TEST(Fuzz, AroundSeveralProblemsVisitsEach) {
+  auto recorder = std::make_unique<FakeBackend>(Defect::none);
+  FakeBackend* seen = recorder.get();
+  NamedBackend backend{"fake", "cpu", "", std::move(recorder)};
+  FuzzOptions options;
+  options.cases = 200;
+  options.around = {*parse_problem("mb1ic3ih5oc4kh3g1"), *parse_problem("mb1ic12ih5oc12kh3g4")};
+  ASSERT_FALSE(fuzz(backend, options).counterexample);
+  int near_first = 0, near_second = 0;
+  for (const Problem& p : seen->prepared) {
+    EXPECT_TRUE(p.groups == 1 || p.groups == 4) << format_descriptor(p);
+    ++(p.groups == 1 ? near_first : near_second);
+  }
+  EXPECT_GT(near_first, 20);
+  EXPECT_GT(near_second, 20);
 }
 
 }  // namespace

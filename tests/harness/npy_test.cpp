@@ -435,6 +435,30 @@ TEST(NpyErrors, MagicWithoutHeaderIsTruncated) {
                   "t.npy: truncated: the file ends inside the header");
 }
 
+// Every refused dtype gets one message: what the file holds, and what the
+// reader takes (for convt's inputs, float32 only, never "or float64").
+TEST(NpyErrors, DtypeRefusalsNameWhatTheFileHoldsAndWhatIsTaken) {
+  const std::string f2 = npy_bytes("{'descr': '<f2', 'fortran_order': False, 'shape': (2,), }", "abcd");
+  const std::string f8 = npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", raw(std::vector{1.0}));
+  Result<NpyArray> half = parse_npy(f2, "x.npy", Accept::float32);
+  Result<NpyArray> wide = parse_npy(f8, "x.npy", Accept::float32);
+  ASSERT_FALSE(half.ok());
+  ASSERT_FALSE(wide.ok());
+  EXPECT_EQ(half.error().message,
+            "x.npy: dtype '<f2' is not supported: the file holds float16, convt's inputs are float32 ('<f4') "
+            "(convert with a.astype(np.float32))");
+  EXPECT_EQ(wide.error().message,
+            "x.npy: dtype '<f8' is not supported: the file holds float64, convt's inputs are float32 ('<f4') "
+            "(convert with a.astype(np.float32))");
+  // A float64 array read where float64 is taken, then asked for float32:
+  // the same words.
+  EXPECT_EQ(float32_values(parse_ok(f8), "x.npy").error().message, wide.error().message);
+  // Where float64 is taken too, the message says so.
+  EXPECT_CONTAINS(parse_error(f2), "the file holds float16, convt reads float32 ('<f4') or float64 ('<f8')");
+  EXPECT_CONTAINS(parse_error(npy_bytes("{'descr': '>i4', 'fortran_order': False, 'shape': (1,), }", "abcd")),
+                  "the file holds big-endian int32");
+}
+
 TEST(NpyWrite, ValuesMustFillTheShape) {
   const std::vector<float> four = {1, 2, 3, 4};
   const std::optional<Error> e = write_npy(::testing::TempDir() + "/never.npy", {2, 3}, std::span<const float>(four));

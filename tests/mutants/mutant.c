@@ -46,6 +46,15 @@
  *                                                             C_out x C_in/groups x kh x kw instead of
  *                                                             conv_transpose2d's C_in x C_out/groups x ...
  *
+ * Three more variants are correct but on problems with C_in = 3, where the
+ * plugin itself fails as a process (tests/mutants/mutants_test.cpp checks
+ * that each fails exactly those cases, in worker processes, and that the
+ * run goes on):
+ *
+ *   MUTANT_SEGFAULT                mutant-segfault            writes through a null pointer (SIGSEGV)
+ *   MUTANT_ABORT                   mutant-abort               calls abort() (SIGABRT)
+ *   MUTANT_HANG                    mutant-hang                never returns
+ *
  * The correct kernel computes every output element on its own (gather
  * form): y[n, c, oh, ow] = bias[c] + sum over taps (j from kw-1 down to 0,
  * outermost; then i from kh-1 down to 0) of the sum over the group's input
@@ -56,10 +65,13 @@
  * whatever its order of summation. The width loop is vectorization-shaped:
  * chunks of 8 output columns computed lane by lane, then a scalar tail.
  */
+#define _POSIX_C_SOURCE 200809L /* sleep() */
 #include <convt/plugin.h>
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MUTANT_NONE 0
 #define MUTANT_OUTPAD_ROWS 1
@@ -76,6 +88,9 @@
 #define MUTANT_RACY_REDUCTION 12
 #define MUTANT_KERNEL_FLIP 13
 #define MUTANT_CONV2D_WEIGHT_LAYOUT 14
+#define MUTANT_SEGFAULT 15
+#define MUTANT_ABORT 16
+#define MUTANT_HANG 17
 
 #ifndef MUTANT
 #define MUTANT MUTANT_NONE
@@ -111,6 +126,12 @@
 #define PLUGIN_NAME "mutant-kernel-flip"
 #elif MUTANT == MUTANT_CONV2D_WEIGHT_LAYOUT
 #define PLUGIN_NAME "mutant-conv2d-weight-layout"
+#elif MUTANT == MUTANT_SEGFAULT
+#define PLUGIN_NAME "mutant-segfault"
+#elif MUTANT == MUTANT_ABORT
+#define PLUGIN_NAME "mutant-abort"
+#elif MUTANT == MUTANT_HANG
+#define PLUGIN_NAME "mutant-hang"
 #else
 #error "unknown MUTANT"
 #endif
@@ -218,6 +239,17 @@ static float element(const convt_problem *p, const geometry *geo, const float *x
 
 int convt_plugin_conv_transpose2d(const convt_problem *p, const float *x, const float *w,
                                   const float *bias, float *y) {
+#if MUTANT == MUTANT_SEGFAULT
+  if (p->c_in == 3) {
+    volatile uintptr_t nowhere = 0; /* opaque to the compiler: a plain store, not a trap */
+    *(float *)nowhere = 1.0f;
+  }
+#elif MUTANT == MUTANT_ABORT
+  if (p->c_in == 3) abort();
+#elif MUTANT == MUTANT_HANG
+  if (p->c_in == 3)
+    for (;;) sleep(1);
+#endif
   geometry geo = {p->stride_h, p->stride_w, p->pad_h, p->pad_w, p->dil_h, p->dil_w};
 #if MUTANT == MUTANT_STRIDE_SWAP
   geo.stride_h = p->stride_w;

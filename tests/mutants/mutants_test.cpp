@@ -3,9 +3,12 @@
 // by `convt fuzz` within 30 seconds (with a counterexample that replays),
 // and must raise no false alarm on correct plugins: the unmutated variant
 // of mutant.c (another order of summation) and examples/gather_plugin.c.
+// The variants that segfault, abort or hang on problems with C_in = 3 must
+// fail exactly those cases, in worker processes, while the run goes on.
 //
 // CONVT_BINARY is the convt executable; CONVT_PLUGINS lists the plugins as
-// "name=path,..." ("example" and "none" are the correct ones).
+// "name=path,..." ("example" and "none" are the correct ones);
+// CONVT_CRASHING_PLUGINS lists the crashing ones the same way.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -39,9 +42,10 @@ struct Plugin {
 
 void PrintTo(const Plugin& p, std::ostream* os) { *os << p.name; }
 
-std::vector<Plugin> all_plugins() {
+// The plugins of a "name=path,..." list.
+std::vector<Plugin> parse_plugins(const char* names_and_paths) {
   std::vector<Plugin> plugins;
-  std::stringstream list(CONVT_PLUGINS);
+  std::stringstream list(names_and_paths);
   for (std::string item; std::getline(list, item, ',');) {
     const size_t eq = item.find('=');
     plugins.push_back({item.substr(0, eq), item.substr(eq + 1)});
@@ -51,7 +55,7 @@ std::vector<Plugin> all_plugins() {
 
 std::vector<Plugin> plugins(bool correct) {
   std::vector<Plugin> chosen;
-  for (const Plugin& p : all_plugins())
+  for (const Plugin& p : parse_plugins(CONVT_PLUGINS))
     if (p.correct() == correct) chosen.push_back(p);
   return chosen;
 }
@@ -206,7 +210,58 @@ TEST_P(Correct, FuzzFindsNothing) {
   std::cout << "[" << p.name << "] " << find(r.output, R"((fuzzed [^\n]*))") << "\n";
 }
 
+// A plugin that fails as a process on problems with C_in = 3 (mutant.c).
+struct Crash {
+  Plugin plugin;
+  std::string options;  // what the run needs besides --plugin (plugins are isolated by default)
+  std::string reason;   // what the failed case's report says
+};
+
+void PrintTo(const Crash& c, std::ostream* os) { *os << c.plugin.name; }
+
+std::vector<Crash> crashes() {
+  std::vector<Crash> all;
+  for (const Plugin& p : parse_plugins(CONVT_CRASHING_PLUGINS)) {
+    if (p.name == "segfault") all.push_back({p, "", "crashed: SIGSEGV (Segmentation fault) in the backend"});
+    if (p.name == "abort") all.push_back({p, "", "crashed: SIGABRT (Aborted) in the backend"});
+    // Each step of shrinking that still hangs costs the timeout: a short one.
+    if (p.name == "hang") all.push_back({p, "--case-timeout 0.25", "timed out after 0.25 s in the backend"});
+  }
+  return all;
+}
+
+class Crashing : public testing::TestWithParam<Crash> {};
+
+// The second problem has C_in = 3: that case fails with the reason and its
+// repro line; the cases before and after it pass.
+TEST_P(Crashing, FailsThatCaseOnlyAndTheRunGoesOn) {
+  const Crash& c = GetParam();
+  const Outcome r = convt("check --plugin " + quoted(c.plugin.path) + " " + c.options +
+                          " --data exact --problem mb1ic2ih4oc2kh3 --problem mb1ic3ih4oc2kh3"
+                          " --problem mb2ic4ih3oc3kh2sh2");
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_EQ(summary(r.output), "tests:3 passed:2 failed:1 mistrusted:0 skipped:0") << r.output;
+  const std::string failed = find(r.output, R"((\[failed\] [^\n]*))");
+  EXPECT_NE(failed.find("plugin:" + c.plugin.plugin_name() + " mb1ic3ih4iw4oc2kh3kw3"), std::string::npos) << r.output;
+  EXPECT_NE(failed.find(c.reason), std::string::npos) << r.output;
+  EXPECT_FALSE(find(r.output, R"re(repro: convt check --problem '?(mb1ic3ih4iw4oc2kh3kw3))re").empty()) << r.output;
+}
+
+// Fuzzing finds the crash as a counterexample and shrinks it to the
+// smallest problem with C_in = 3 (a 1x1 input and kernel).
+TEST_P(Crashing, FuzzFindsItAndShrinksIt) {
+  const Crash& c = GetParam();
+  const Outcome r =
+      convt("fuzz --plugin " + quoted(c.plugin.path) + " " + c.options + " --data exact --cases 1000 --seed 1");
+  ASSERT_EQ(r.status, 1) << r.output;
+  const std::string counterexample = find(r.output, R"(counterexample \(shrunk\): (\S+))");
+  EXPECT_TRUE(std::regex_search(counterexample, std::regex("^mb[01]ic3ih1iw1oc[0-9]+kh1kw1"))) << r.output;
+  EXPECT_NE(r.output.find(c.reason), std::string::npos) << r.output;
+}
+
 INSTANTIATE_TEST_SUITE_P(Mutants, Mutant, testing::ValuesIn(plugins(false)), test_name);
+INSTANTIATE_TEST_SUITE_P(Isolation, Crashing, testing::ValuesIn(crashes()),
+                         [](const testing::TestParamInfo<Crash>& crash) { return crash.param.plugin.name; });
 INSTANTIATE_TEST_SUITE_P(Plugins, Correct, testing::ValuesIn(plugins(true)), test_name);
 INSTANTIATE_TEST_SUITE_P(Plugins, CorrectOnSuite, testing::ValuesIn(suite_parts()),
                          [](const testing::TestParamInfo<SuitePart>& part) {

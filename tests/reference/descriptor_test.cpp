@@ -299,6 +299,16 @@ TEST(DescriptorErrors, MinusSign) {
   EXPECT_CONTAINS(syntax_error("ic8_-ih5"), "at position 5: unexpected character '-'");
 }
 
+TEST(DescriptorErrors, ZeroDilationNamesBenchdnnsCounting) {
+  // benchdnn's dh0 is dense; convt's dilation is PyTorch's, where 0 is illegal.
+  EXPECT_CONTAINS(syntax_error("ic4ih3oc4kh3dh0"),
+                  "at position 13: dh0 is no dilation: convt's dh is PyTorch's dilation (1 is dense); benchdnn "
+                  "counts from 0, so its dh0 is convt's dh1");
+  EXPECT_CONTAINS(syntax_error("ic4ih3oc4kh3dh1dw0"), "at position 16: dw0 is no dilation");
+  EXPECT_CONTAINS(syntax_error("sh2dw00"), "--benchdnn FILE");
+  EXPECT_TRUE(parse_descriptor("ic4ih3oc4kh3dh1dw1").ok());
+}
+
 TEST(DescriptorErrors, OtherPunctuation) {
   EXPECT_CONTAINS(syntax_error("ic8,ih5"), "at position 4: unexpected character ','");
   EXPECT_CONTAINS(syntax_error("ic8+ih5"), "at position 4: unexpected character '+'");

@@ -216,10 +216,13 @@ TEST(DescriptorValidation, ZeroStride) {
 }
 
 TEST(DescriptorValidation, ZeroDilation) {
-  EXPECT_EQ(refusal("ic4ih3oc4kh3dh0"),
-            "dilation should be greater than zero, but got dilation_height: 0, dilation_width: 0");
-  EXPECT_EQ(refusal("ic4ih3oc4kh3dh1dw0"),
-            "dilation should be greater than zero, but got dilation_height: 1, dilation_width: 0");
+  // A descriptor refuses dh0 and dw0 as tokens (descriptor_test: benchdnn
+  // counts dilation from 0); PyTorch's words come from the arguments.
+  Arguments a = args({1, 4, 3, 3}, {4, 4, 3, 3});
+  a.dilation = {0, 0};
+  EXPECT_EQ(refusal(a), "dilation should be greater than zero, but got dilation_height: 0, dilation_width: 0");
+  a.dilation = {1, 0};
+  EXPECT_EQ(refusal(a), "dilation should be greater than zero, but got dilation_height: 1, dilation_width: 0");
 }
 
 TEST(DescriptorValidation, OutputPaddingNotBelowStrideNorDilationHeight) {

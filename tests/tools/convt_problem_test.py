@@ -45,7 +45,7 @@ BAD = [
     "ic8ih5oc12kh", "ic8ih5oc12kh3nobiasnobias", "ic8ih5oc12kh3nobias2", "ic8ih5oc12",
     "ih5oc12kh3", "ic8oc12kh3", "ic8ih5kh3", "ic1ih1oc1kh1sh9223372036854775808",
     "ic1ih1oc1kh1sh99999999999999999999999", "ic3ih3oc4kh3g2", "ic4ih3oc3kh3g2", "ic4ih3oc4kh3g0",
-    "ic4ih3oc4kh3g8", "ic4ih3oc4kh0", "ic4ih3oc4kh3dh0", "ic4ih3oc4kh3oph1", "ic4ih3oc4kh3sh0",
+    "ic4ih3oc4kh3g8", "ic4ih3oc4kh0", "ic4ih3oc4kh3dh0", "ic4ih3oc4kh3dh1dw0", "ic4ih3oc4kh3oph1", "ic4ih3oc4kh3sh0",
     "ic4ih1oc4kh1ph1", "ic4ih0oc4kh3", "mb0ic4ih0oc4kh3oph1", "ic0ih3oc0kh3", "ic4ih3oc0kh3",
     "ic1ih4611686018427387904oc1kh1", "mb1099511627776ic1099511627776ih2oc1kh1",
     "ic1ih1oc4611686018427387904kh1", "nobias", "_", "ic8__ih5oc12kh3__x",
@@ -117,6 +117,9 @@ class Descriptors(unittest.TestCase):
                               "by 2 at dimension 0, but got weight of size [3, 2, 3, 3] instead",
             "ic4ih3oc3kh3g2": "descriptor 'ic4ih3oc3kh3g2': oc=3 is not divisible by g=2: the weight "
                               "(ic, oc/g, kh, kw) has oc/g output channels per group",
+            "ic4ih3oc4kh3dw0": "bad descriptor 'ic4ih3oc4kh3dw0' at position 13: dw0 is no dilation: convt's dw "
+                               "is PyTorch's dilation (1 is dense); benchdnn counts from 0, so its dw0 is convt's "
+                               "dw1 (--benchdnn FILE reads benchdnn's problem files)",
         }
         for text, message in cases.items():
             with self.subTest(text=text):
