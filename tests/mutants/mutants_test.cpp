@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <regex>
 #include <sstream>
@@ -236,9 +237,16 @@ class Crashing : public testing::TestWithParam<Crash> {};
 // repro line; the cases before and after it pass.
 TEST_P(Crashing, FailsThatCaseOnlyAndTheRunGoesOn) {
   const Crash& c = GetParam();
+  const std::string junit = ::testing::TempDir() + "crash_" + c.plugin.name + ".xml";
   const Outcome r = convt("check --plugin " + quoted(c.plugin.path) + " " + c.options +
                           " --data exact --problem mb1ic2ih4oc2kh3 --problem mb1ic3ih4oc2kh3"
-                          " --problem mb2ic4ih3oc3kh2sh2");
+                          " --problem mb2ic4ih3oc3kh2sh2 --junit " + quoted(junit));
+  std::ifstream in(junit);
+  std::stringstream xml;
+  xml << in.rdbuf();
+  EXPECT_NE(xml.str().find(R"(<testsuite name="convt check" tests="3" failures="1")"), std::string::npos) << xml.str();
+  EXPECT_NE(xml.str().find("<failure message=\"" + c.reason), std::string::npos) << xml.str();
+  std::filesystem::remove(junit);
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_EQ(summary(r.output), "tests:3 passed:2 failed:1 mistrusted:0 skipped:0") << r.output;
   const std::string failed = find(r.output, R"((\[failed\] [^\n]*))");
