@@ -1,6 +1,9 @@
 # CONVT_CUDA: AUTO (default) builds the CUDA parts when a CUDA compiler is
 # found and quietly leaves them out otherwise; ON requires the toolkit; OFF
-# never looks for it. The result is CONVT_HAVE_CUDA.
+# never looks for it. The result is CONVT_HAVE_CUDA. Device code is real
+# code for sm_80, sm_90 and sm_100 plus sm_100's PTX (later GPUs compile
+# it at load time) unless CMAKE_CUDA_ARCHITECTURES says otherwise; every
+# target uses the shared CUDA runtime (CUDA::cudart).
 set(CONVT_CUDA AUTO CACHE STRING "Build the CUDA and cuDNN backends: AUTO, ON or OFF")
 set_property(CACHE CONVT_CUDA PROPERTY STRINGS AUTO ON OFF)
 string(TOUPPER "${CONVT_CUDA}" _convt_cuda)
@@ -13,7 +16,12 @@ if(NOT _convt_cuda STREQUAL "OFF")
   include(CheckLanguage)
   check_language(CUDA)
   if(CMAKE_CUDA_COMPILER)
+    if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
+      set(CMAKE_CUDA_ARCHITECTURES 80-real 90-real 100)
+    endif()
+    set(CMAKE_CUDA_RUNTIME_LIBRARY Shared)
     enable_language(CUDA)
+    find_package(CUDAToolkit REQUIRED)
     set(CONVT_HAVE_CUDA ON)
   elseif(_convt_cuda STREQUAL "ON")
     message(FATAL_ERROR "CONVT_CUDA=ON but no CUDA compiler was found (put nvcc on PATH or set CMAKE_CUDA_COMPILER)")
@@ -34,8 +42,8 @@ if(CONVT_HAVE_CUDA)
   set(_convt_cudnn_hints ${CUDNN_PATH} $ENV{CUDNN_PATH} ${_convt_cuda_root})
   find_path(CONVT_CUDNN_INCLUDE_DIR cudnn.h HINTS ${_convt_cudnn_hints} PATH_SUFFIXES include NO_DEFAULT_PATH)
   find_path(CONVT_CUDNN_INCLUDE_DIR cudnn.h)
-  find_library(CONVT_CUDNN_LIBRARY cudnn HINTS ${_convt_cudnn_hints} PATH_SUFFIXES lib lib64 NO_DEFAULT_PATH)
-  find_library(CONVT_CUDNN_LIBRARY cudnn)
+  find_library(CONVT_CUDNN_LIBRARY NAMES cudnn libcudnn.so.9 NAMES_PER_DIR HINTS ${_convt_cudnn_hints} PATH_SUFFIXES lib lib64 NO_DEFAULT_PATH)
+  find_library(CONVT_CUDNN_LIBRARY NAMES cudnn libcudnn.so.9)
   if(CONVT_CUDNN_INCLUDE_DIR AND CONVT_CUDNN_LIBRARY AND EXISTS "${CONVT_CUDNN_INCLUDE_DIR}/cudnn_version.h")
     file(STRINGS "${CONVT_CUDNN_INCLUDE_DIR}/cudnn_version.h" _convt_cudnn_v REGEX "^#define CUDNN_(MAJOR|MINOR) ")
     string(REGEX REPLACE ".*CUDNN_MAJOR ([0-9]+).*" "\\1" _convt_cudnn_major "${_convt_cudnn_v}")

@@ -25,6 +25,13 @@ struct BackendOptions {
   bool deterministic = false;  // require bitwise run-to-run determinism
 };
 
+// How long a device backend's last run took: its device work alone (CUDA
+// events around it) and the copies between host and device around that.
+struct DeviceTiming {
+  double device_seconds = 0;
+  double copy_seconds = 0;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -44,6 +51,13 @@ class Backend {
   virtual std::optional<Error> prepare(const Problem& p, const float* w, const float* bias) = 0;
   // x: N x C_in x H_in x W_in; y: N x C_out x H_out x W_out, all float32.
   virtual std::optional<Error> run(const float* x, float* y) = 0;
+
+  // A device backend's timing of its last successful run; nullopt for one
+  // that runs on the host.
+  virtual std::optional<DeviceTiming> last_device_timing() const { return std::nullopt; }
+  // What it chose for the problem last prepared, for reports ("cuDNN engine
+  // 58, notes TENSOR_CORE, workspace 18432 B"); empty when it has no choice.
+  virtual std::string choice() const { return {}; }
 };
 
 struct BackendEntry {
@@ -55,6 +69,16 @@ struct BackendEntry {
   // Unavailable because of a setting of the user's (CONVT_CPU_ISA=bogus):
   // an error wherever the backend would run, named or chosen by default.
   bool misconfigured = false;
+  // Unavailable because this machine lacks the device (no GPU, no driver):
+  // named, the backend still exists and each of its cases is skipped with
+  // the reason, so that a run that also judges others goes on.
+  bool device_missing = false;
+  // A family of backends named "<prefix><member>" ("cudnn:" + an engine
+  // number), listed as `name` ("cudnn:<engine>"); "<prefix>*" names every
+  // member that members() lists. Empty for a single backend.
+  std::string family_prefix = {};
+  std::function<Result<std::vector<std::string>>()> members = {};
+  std::function<Result<std::unique_ptr<Backend>>(const BackendOptions&, std::string_view member)> make_member = {};
 };
 
 // Every backend convt knows, built or not.
@@ -68,11 +92,16 @@ struct NamedBackend {
   std::unique_ptr<Backend> backend;
 };
 
-// The backend of that name, or an error that lists the known ones.
+// The backend of that name (a member of a family too), or an error that
+// lists the known ones.
 Result<NamedBackend> make_backend(std::string_view name, const BackendOptions& options = {});
 
-// The backends named (comma-separated registry names, none empty; an empty
-// list names none), then the plugins loaded from `plugin_paths`. Whoever
+// The device of the backend of that name: "cpu" for a plugin's.
+std::string device_of(std::string_view name);
+
+// The backends named (comma-separated registry names, none empty, a
+// family's "<prefix>*" standing for all its members; an empty list names
+// none), then the plugins loaded from `plugin_paths`. Whoever
 // calls it chooses what neither means.
 Result<std::vector<NamedBackend>> make_backends(std::string_view names,
                                                 const std::vector<std::string>& plugin_paths,

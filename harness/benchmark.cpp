@@ -21,6 +21,7 @@ constexpr std::chrono::milliseconds kSettle{30};
 struct Fixture {
   size_t index = 0;
   std::unique_ptr<Backend> backend;
+  std::string device;  // "cpu", "cuda"
   Tensors tensors;
   std::vector<float> y;
   double prepare_seconds = 0;
@@ -39,6 +40,7 @@ std::unique_ptr<Fixture> make_fixture(const BenchmarkPlan& plan, size_t index, c
     f->error = b.error().message;
     return f;
   }
+  f->device = b.value().device;
   f->backend = std::move(b.value().backend);
   if (auto why = f->backend->unsupported(p)) {
     f->error = "unsupported problem: " + *why;
@@ -96,10 +98,23 @@ void run_benchmark(benchmark::State& state, BenchmarkSet::Session& session, size
 
   const float* x = f.tensors.x.data();
   float* y = f.y.data();
+  // A device backend's time is its device work alone (manual time, from
+  // its CUDA events); its copies are the counter copy_s.
+  const bool on_device = f.device != "cpu";
+  double copy_seconds = 0;
   for (auto _ : state) {
     if (auto e = f.backend->run(x, y)) {
       fail("run failed: " + e->message, false);
       break;
+    }
+    if (on_device) {
+      const std::optional<DeviceTiming> t = f.backend->last_device_timing();
+      if (!t) {
+        fail("run failed: the device backend reported no timing", false);
+        break;
+      }
+      state.SetIterationTime(t->device_seconds);
+      copy_seconds += t->copy_seconds;
     }
   }
   if (state.error_occurred()) return;
@@ -112,6 +127,8 @@ void run_benchmark(benchmark::State& state, BenchmarkSet::Session& session, size
                                     Counter::kIsIterationInvariantRate);
   state.counters["bytes"] = Counter(bytes, Counter::kDefaults, Counter::kIs1024);
   state.counters["prepare_s"] = Counter(f.prepare_seconds);
+  if (on_device) state.counters["copy_s"] = Counter(copy_seconds / double(state.iterations()));
+  if (const std::string choice = f.backend->choice(); !choice.empty()) state.SetLabel(choice);
   state.SetBytesProcessed(int64_t(bytes) * int64_t(state.iterations()));
 }
 
@@ -142,11 +159,16 @@ BenchmarkSet::BenchmarkSet(BenchmarkPlan plan) : session_(std::make_unique<Sessi
   for (size_t pi = 0; pi < problems; ++pi)
     for (size_t bi = 0; bi < session.plan.backends.size(); ++bi) {
       const size_t index = bi * problems + pi;
-      benchmark::RegisterBenchmark(benchmark_name(session.plan.backends[bi], session.plan.problems[pi]).c_str(),
-                                   [&session, index](benchmark::State& state) { run_benchmark(state, session, index); })
-          ->UseRealTime()             // the backend's threads work while this one waits
-          ->MeasureProcessCPUTime()   // cpu_time: all threads of the process
-          ->Unit(benchmark::kMicrosecond);
+      const std::string& name = session.plan.backends[bi];
+      benchmark::internal::Benchmark* b = benchmark::RegisterBenchmark(
+          benchmark_name(name, session.plan.problems[pi]).c_str(),
+          [&session, index](benchmark::State& state) { run_benchmark(state, session, index); });
+      b->Unit(benchmark::kMicrosecond);
+      if (session.plan.plugins.count(name) || device_of(name) == "cpu")
+        b->UseRealTime()             // the backend's threads work while this one waits
+            ->MeasureProcessCPUTime();  // cpu_time: all threads of the process
+      else
+        b->UseManualTime();  // the device's own time (CUDA events)
     }
 }
 

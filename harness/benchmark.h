@@ -12,6 +12,10 @@
 //   bytes             bytes_per_run(p)
 //   peak%             GFLOP/s as a percentage of peak_gflops (harness/peak.h)
 //   prepare_s         seconds of the one prepare()
+//   copy_s            device backends: seconds of a run's copies between host
+//                     and device, which the time (the device's own, from
+//                     CUDA events: manual time) leaves out
+// and, as the label, what the backend chose (Backend::choice: cuDNN's engine)
 #pragma once
 
 #include <cstdint>

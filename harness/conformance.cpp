@@ -1,5 +1,6 @@
 #include "harness/conformance.h"
 
+#include <algorithm>
 #include <cmath>
 #include <iomanip>
 #include <regex>
@@ -152,6 +153,33 @@ std::string failed_list(const std::vector<CheckRecord>& records, size_t limit) {
         << "\n    repro: " << r.repro << '\n';
   }
   if (failed.size() > limit) out << "  ... and " << failed.size() - limit << " more\n";
+  return out.str();
+}
+
+std::string skipped_list(const std::vector<CheckRecord>& records, size_t limit) {
+  // reason -> (cases, backends in order of appearance)
+  std::vector<std::pair<std::string, std::pair<size_t, std::vector<std::string>>>> reasons;
+  size_t skipped = 0;
+  for (const CheckRecord& r : records) {
+    if (r.result.verdict != Verdict::skipped) continue;
+    ++skipped;
+    auto it = std::find_if(reasons.begin(), reasons.end(), [&](const auto& e) { return e.first == r.result.reason; });
+    if (it == reasons.end()) it = reasons.insert(reasons.end(), {r.result.reason, {0, {}}});
+    ++it->second.first;
+    std::vector<std::string>& names = it->second.second;
+    if (std::find(names.begin(), names.end(), r.backend) == names.end()) names.push_back(r.backend);
+  }
+  if (!skipped) return "";
+  std::ostringstream out;
+  out << "skipped (" << skipped << "), by reason:\n";
+  for (size_t i = 0; i < reasons.size() && i < limit; ++i) {
+    const auto& [reason, seen] = reasons[i];
+    const auto& [cases, names] = seen;
+    out << "  " << cases << " case(s) of " << names.front();
+    if (names.size() > 1) out << (names.size() > 2 ? " ... " : ", ") << names.back() << " (" << names.size() << " backends)";
+    out << ": " << reason << '\n';
+  }
+  if (reasons.size() > limit) out << "  ... and " << reasons.size() - limit << " more reasons (--verbose prints each case)\n";
   return out.str();
 }
 

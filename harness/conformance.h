@@ -75,4 +75,9 @@ std::string describe_mismatches(const CaseResult& result, bool bounded);
 // none failed.
 std::string failed_list(const std::vector<CheckRecord>& records, size_t limit = 20);
 
+// The skipped cases grouped by their reason ("no usable CUDA device: ..."),
+// with how many and of which backends; the first `limit` reasons. Empty
+// when none was skipped.
+std::string skipped_list(const std::vector<CheckRecord>& records, size_t limit = 5);
+
 }  // namespace convt

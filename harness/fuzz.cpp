@@ -185,6 +185,7 @@ FuzzOutcome fuzz(NamedBackend& backend, const FuzzOptions& options) {
     const CaseSpec spec{p, mode, seed, options.repeat};
     CaseResult result = run_case_with(*backend.backend, spec, options.isolation);
     if (!failing) ++outcome.cases;
+    if (!failing && result.verdict == Verdict::skipped && outcome.skipped++ == 0) outcome.skip_reason = result.reason;
     if (result.verdict == Verdict::failed) {
       failing = true;
       const std::string reason = result.reason;

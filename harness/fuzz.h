@@ -39,6 +39,8 @@ struct Counterexample {
 
 struct FuzzOutcome {
   int64_t cases = 0;  // cases run before the failure (or in all)
+  int64_t skipped = 0;       // of them, skipped: the backend does not support the problem
+  std::string skip_reason;   // the reason of the first skipped case
   double seconds = 0;
   std::optional<Counterexample> counterexample;  // minimal, after shrinking
 };

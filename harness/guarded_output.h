@@ -25,6 +25,11 @@ class GuardedOutput {
   explicit GuardedOutput(int64_t elements);
 
   float* data() { return storage_.data() + kCanary; }
+  // The whole buffer, canaries included: what a device backend copies to
+  // its device buffer before a run and back after it, so that the guards
+  // hold on the device too.
+  float* frame() { return storage_.data(); }
+  int64_t frame_elements() const { return int64_t(storage_.size()); }
   std::span<const float> values() const { return {storage_.data() + kCanary, size_t(elements_)}; }
 
   // nullopt when both canaries are intact; otherwise where they were hit.

@@ -11,5 +11,7 @@ BackendEntry reference_backend();
 BackendEntry cpu_backend();
 BackendEntry onednn_backend();
 BackendEntry onednn_nchw_backend();
+BackendEntry cudnn_backend();
+BackendEntry cudnn_engine_backends();
 
 }  // namespace convt

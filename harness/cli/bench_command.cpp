@@ -20,6 +20,7 @@
 #include "harness/cli/command.h"
 #include "harness/cli/common_options.h"
 #include "harness/file_contents.h"
+#include "harness/gpu_context.h"
 #include "harness/peak.h"
 
 namespace convt::cli {
@@ -132,6 +133,7 @@ int bench(const BenchArgs& a) {
   plan.backends = *backends;
   plan.plugins = plugins;
   for (const SuiteEntry& e : *problems) plan.problems.push_back(e.problem);
+  plan.options = backend_options(a.common);
   plan.options.threads = threads;
   plan.peak_gflops = peak.gflops_per_core * threads;
 
@@ -147,8 +149,12 @@ int bench(const BenchArgs& a) {
     benchmark::AddCustomContext("peak_gflops_measured_on_all_threads", std::to_string(peak.gflops_all_threads));
   for (const std::string& name : plan.backends)
     for (const BackendEntry& e : backend_registry())
-      if (e.name == name) benchmark::AddCustomContext("backend " + name, e.description);
+      if (e.name == name || (!e.family_prefix.empty() && name.starts_with(e.family_prefix)))
+        benchmark::AddCustomContext("backend " + name, e.description);
   for (const auto& [name, library] : plan.plugins) benchmark::AddCustomContext("backend " + name, "plugin " + library);
+  if (std::any_of(plan.backends.begin(), plan.backends.end(),
+                  [&](const std::string& name) { return !plan.plugins.count(name) && device_of(name) != "cpu"; }))
+    for (const auto& [key, value] : gpu_context()) benchmark::AddCustomContext(key, value);
   benchmark::AddCustomContext("flops", "2*N*C_in*H_in*W_in*(C_out/groups)*kH*kW per run: the useful products only");
 
   ReportOptions report;
@@ -193,7 +199,8 @@ void add_bench_command(CLI::App& app, Action& action) {
                       .backend = "Backend name(s), comma-separated (default: every available CPU backend but "
                                  "reference; with --plugin, only the plugins)",
                       .plugins = true,
-                      .threads = "Threads of the backends (0: all cores; at most the cores)"});
+                      .threads = "Threads of the backends (0: all cores; at most the cores)",
+                      .math = true});
   cmd->add_option("--report", a->report,
                   "Write Google Benchmark's JSON report here (none when nothing runs: a listing, no match)");
   cmd->allow_extras();

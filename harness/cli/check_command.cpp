@@ -45,8 +45,7 @@ Result<Shard> choose_shard(const std::string& option) {
 // oracle (the oracle judging itself proves little, so it is checked only
 // when named), which `why` then says for the header.
 Result<std::vector<NamedBackend>> choose_backends(const CommonOptions& s, std::string& why) {
-  BackendOptions options;
-  options.threads = s.threads;
+  const BackendOptions options = backend_options(s);
   if (!s.backends.empty() || !s.plugins.empty()) return make_backends(s.backends, s.plugins, options);
   Result<std::vector<std::string>> names = backends_but_the_oracle();
   if (!names) return Error{names.error().message + " (--backend reference checks the oracle itself)"};
@@ -56,7 +55,7 @@ Result<std::vector<NamedBackend>> choose_backends(const CommonOptions& s, std::s
 
 // What the run is about to do, printed once before the first case: the
 // backends, where the problems come from and how many are selected, the
-// data modes, seed and repeat count.
+// data modes, seed, repeat count, --tf32 and --deterministic.
 void print_header(const CheckArgs& a, const std::vector<NamedBackend>& backends, const std::string& why,
                   const std::vector<std::string>& suites, size_t problems, size_t matching, size_t selected,
                   Shard shard, const std::vector<DataMode>& modes) {
@@ -73,7 +72,8 @@ void print_header(const CheckArgs& a, const std::vector<NamedBackend>& backends,
   if (shard.count > 1)
     std::cout << "  shard " << shard.index << "/" << shard.count << ": " << selected << " of " << matching << '\n';
   std::cout << "  data: " << join_list(mode_names, ", ") << "; seed " << a.common.seed << "; repeat "
-            << a.common.repeat << '\n';
+            << a.common.repeat << "; tf32 " << a.common.tf32 << (a.common.deterministic ? "; deterministic" : "")
+            << '\n';
 }
 
 int check(const CheckArgs& a) {
@@ -120,7 +120,7 @@ int check(const CheckArgs& a) {
     if (auto e = write_junit(a.junit, "convt check", cases)) return bad_input(*e);
   }
   const CheckTotals t = totals(records);
-  std::cout << summary_line(t) << '\n' << failed_list(records);
+  std::cout << summary_line(t) << '\n' << skipped_list(records) << failed_list(records);
   return t.failed ? kCheckFailed : kSuccess;
 }
 
@@ -138,7 +138,8 @@ void add_check_command(CLI::App& app, Action& action) {
                       .data_modes = true,
                       .seed = "Seed of the data",
                       .repeat = true,
-                      .isolation = true});
+                      .isolation = true,
+                      .math = true});
   cmd->add_option("--filter", a->filter, "Only problems whose 'name descriptor' matches this regex");
   cmd->add_option("--shard", a->shard, "Run shard I of N (I/N); default from GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS");
   cmd->add_option("--report", a->report, "Write a JSON report here");

@@ -38,6 +38,20 @@ void add_common_options(CLI::App* cmd, CommonOptions& o, const CommonSpec& spec)
                         " for isolated cases; alone, it isolates every case)")
         ->check(positive_number());
   }
+  if (spec.math) {
+    cmd->add_option("--tf32", o.tf32,
+                    "on|off: allow TF32 tensor cores (cuDNN's engines noted TENSOR_CORE, judged by the bound of "
+                    "TF32 inputs, 2^-10); PyTorch's default for cuDNN convolutions is on")
+        ->check(CLI::IsMember({"on", "off"}))
+        ->capture_default_str();
+    cmd->add_flag("--deterministic", o.deterministic,
+                  "Deterministic engines only (drops cuDNN's engines noted NONDETERMINISTIC), as "
+                  "torch.backends.cudnn.deterministic");
+  }
+}
+
+BackendOptions backend_options(const CommonOptions& o) {
+  return BackendOptions{.threads = o.threads, .allow_tf32 = o.tf32 == "on", .deterministic = o.deterministic};
 }
 
 Result<Isolation> isolation_of(const CommonOptions& o) {

@@ -1,7 +1,8 @@
 // The options several commands share, registered in one place: what to run
 // (--config, --problem, --benchdnn), on what (--backend, --plugin, --threads), with which
-// data (--data, --seed), how often (--repeat) and whether in a worker
-// process (--isolate, --case-timeout). Each command takes those it
+// data (--data, --seed), how often (--repeat), whether in a worker
+// process (--isolate, --case-timeout) and under which of the operator's two
+// warnings (--tf32, --deterministic). Each command takes those it
 // needs, in its own words where their meaning is its own, and adds the
 // options only it has.
 #pragma once
@@ -14,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/backend.h"
 #include "harness/isolation.h"
 #include "harness/suite.h"
 #include "reference/result.h"
@@ -32,6 +34,8 @@ struct CommonOptions {
   int threads = 0;                            // --threads T (0: all cores)
   std::string isolate;                        // --isolate on|off (empty: as each backend says)
   double case_timeout = 0;                    // --case-timeout S (0: not given)
+  std::string tf32 = "off";                   // --tf32 on|off
+  bool deterministic = false;                 // --deterministic
 };
 
 // Which of the shared options a command takes: a flag, or the option's help
@@ -45,12 +49,16 @@ struct CommonSpec {
   bool repeat = false;      // --repeat
   std::string threads = "Threads of the backends (0: all cores)";
   bool isolation = false;   // --isolate and --case-timeout
+  bool math = false;        // --tf32 and --deterministic
 };
 
 // Registers them on `cmd`, writing into `o`, whose values are the defaults
 // that --help shows; cmd->get_option("--seed") and the like reach them for
 // constraints of the command's own.
 void add_common_options(CLI::App* cmd, CommonOptions& o, const CommonSpec& spec);
+
+// What --threads, --tf32 and --deterministic ask of the backends.
+BackendOptions backend_options(const CommonOptions& o);
 
 // What --isolate and --case-timeout ask for: --case-timeout alone isolates
 // every case (only a worker can be stopped); with --isolate off it is an

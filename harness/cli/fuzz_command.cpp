@@ -33,6 +33,10 @@ int report(const FuzzArgs& a, const NamedBackend& backend, const FuzzOptions& op
             << " cases in " << outcome.seconds << " s (" << std::setprecision(0)
             << (outcome.seconds > 0 ? outcome.cases / outcome.seconds * 60 : 0) << " cases/min), seed " << a.common.seed
             << '\n';
+  if (outcome.skipped)
+    std::cout << (outcome.skipped == outcome.cases ? "every case" : std::to_string(outcome.skipped) + " of them")
+              << " skipped (the backend does not support the problem), the first because: " << outcome.skip_reason
+              << '\n';
   if (!outcome.counterexample) {
     std::cout << "no counterexample\n";
     return kSuccess;
@@ -84,7 +88,7 @@ int fuzz_command(const FuzzArgs& a) {
   const CommonOptions& s = a.common;
   Result<std::vector<NamedBackend>> backends =
       make_backends(s.backends.empty() && s.plugins.empty() ? "reference" : s.backends, s.plugins,
-                    BackendOptions{.threads = s.threads});
+                    backend_options(s));
   if (!backends) return bad_input(backends.error());
   const bool one_file = a.save.size() >= 5 && a.save.compare(a.save.size() - 5, 5, ".json") == 0;
   if (one_file && backends->size() > 1)
@@ -124,7 +128,8 @@ void add_fuzz_command(CLI::App& app, Action& action) {
                       .seed = "Seed: the same seed gives the same cases",
                       .repeat = true,
                       .threads = "Threads of the backend (0: all cores)",
-                      .isolation = true});
+                      .isolation = true,
+                      .math = true});
   CLI::Option* cases = cmd->add_option("--cases", a->cases, "Stop after this many cases (default 1000)")
                            ->check(whole_number<int64_t>(1));
   cmd->add_option("--time", a->seconds, "Stop after this many seconds")->check(positive_number())->excludes(cases);

@@ -1,11 +1,13 @@
 // convt list: the backends, each available or not; with --problem and
 // --gpu, cuDNN's engines for that problem on that GPU, planned without one
-// (optimized/cudnn/deviceless_plan.h).
+// (optimized/cudnn/deviceless_plan.h); --save-gpu writes this machine's
+// GPU as such a description.
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <fstream>
 #include <sstream>
 
 #include "harness/backend.h"
@@ -16,6 +18,8 @@
 
 #ifdef CONVT_HAVE_CUDNN
 #include "optimized/cudnn/deviceless_plan.h"
+#include "optimized/cudnn/dgrad.h"
+#include "optimized/device/availability.h"
 #endif
 
 namespace convt::cli {
@@ -24,7 +28,8 @@ namespace {
 
 struct ListOptions {
   std::string problem;  // --problem DESCRIPTOR
-  std::string gpu;      // --gpu NAME|FILE.json
+  std::string gpu;      // --gpu NAME|FILE.json|device
+  std::string save_gpu;  // --save-gpu FILE.json
   std::string tf32 = "off";
   bool deterministic = false;
   bool json = false;
@@ -32,7 +37,7 @@ struct ListOptions {
 
 int list_backends() {
   for (const BackendEntry& b : backend_registry()) {
-    std::cout << std::left << std::setw(12) << b.name << std::setw(6) << b.device
+    std::cout << std::left << std::setw(16) << b.name << std::setw(6) << b.device
               << (b.unavailable.empty() ? "available      " + b.description : "unavailable    " + b.unavailable)
               << '\n';
   }
@@ -44,6 +49,12 @@ int list_backends() {
 // a configs/gpus file, or the whole file when it has none (a description
 // as cuDNN itself serializes it).
 Result<std::string> gpu_properties(const std::string& gpu) {
+  if (gpu == "device") {
+    if (!device::availability().device) return Error{"--gpu device: " + device::availability().reason};
+    Result<std::string> props = cudnn::this_gpu_properties();
+    if (!props) return Error{"--gpu device: " + props.error().message};
+    return props;
+  }
   std::string path = gpu;
   if (std::filesystem::path(gpu).extension() != ".json" && gpu.find('/') == std::string::npos) {
     Result<std::string> found = installed_suite("gpus/" + gpu + ".json");
@@ -105,7 +116,50 @@ int list_engines(const ListOptions& o) {
 }
 #endif
 
+#ifdef CONVT_HAVE_CUDNN
+// This machine's GPU as a configs/gpus description, for planning later
+// without it (--gpu FILE.json).
+int save_gpu(const std::string& path) {
+  const device::Availability& a = device::availability();
+  if (!a.device) {
+    std::cerr << "convt: --save-gpu needs a GPU: " << a.reason << '\n';
+    return kCheckFailed;
+  }
+  Result<std::string> props = cudnn::this_gpu_properties();
+  if (!props) {
+    std::cerr << "convt: --save-gpu: " << props.error().message << '\n';
+    return kCheckFailed;
+  }
+  const nlohmann::json properties = nlohmann::json::parse(*props, nullptr, /*allow_exceptions=*/false);
+  if (properties.is_discarded()) {
+    std::cerr << "convt: --save-gpu: cuDNN's serialization is not JSON: " << *props << '\n';
+    return kCheckFailed;
+  }
+  const nlohmann::json doc = {
+      {"name", a.device->name},
+      {"description", "Saved on this GPU by convt list --save-gpu: cuDNN's own serialization of its properties "
+                      "(CUDNN_ATTR_DEVICEPROP_JSON_REPRESENTATION), cuDNN " + cudnn::cudnn_version() +
+                      ", CUDA driver " + device::cuda_version_text(a.device->driver_version) + "."},
+      {"sources", {{"*", "cuDNN, from device 0 of the machine that saved it"}}},
+      {"properties", properties}};
+  std::ofstream out(path);
+  out << doc.dump(2) << '\n';
+  if (!out.flush()) return bad_input(Error{"--save-gpu " + path + ": cannot write the file"});
+  std::cout << "wrote " << path << " (" << a.device->name << ")\n";
+  return kSuccess;
+}
+#endif
+
 int run_list(const ListOptions& o) {
+  if (!o.save_gpu.empty()) {
+#ifdef CONVT_HAVE_CUDNN
+    if (!o.problem.empty() || !o.gpu.empty())
+      return bad_input(Error{"--save-gpu takes no --problem or --gpu: it saves this machine's GPU"});
+    return save_gpu(o.save_gpu);
+#else
+    return bad_input(Error{"--save-gpu: convt was built without cuDNN"});
+#endif
+  }
   if (o.gpu.empty() && o.problem.empty()) return list_backends();
   if (o.gpu.empty()) return bad_input(Error{"--problem: give --gpu NAME|FILE.json too (the GPU to plan for)"});
 #ifdef CONVT_HAVE_CUDNN
@@ -124,7 +178,10 @@ void add_list_command(CLI::App& app, Action& action) {
   auto o = std::make_shared<ListOptions>();
   list->add_option("--problem", o->problem, "A problem descriptor: list cuDNN's engines for it (needs --gpu)");
   list->add_option("--gpu", o->gpu,
-                   "The GPU to plan for, without one: a name of configs/gpus (h100_sxm, h200, a100) or a FILE.json");
+                   "The GPU to plan for: a name of configs/gpus (h100_sxm, h200, a100) or a FILE.json (planned "
+                   "without a GPU), or 'device' (this machine's GPU)");
+  list->add_option("--save-gpu", o->save_gpu,
+                   "Write this machine's GPU (device 0) as a description for --gpu FILE.json; needs a GPU");
   list->add_option("--tf32", o->tf32, "Whether TF32 tensor-core engines are kept (PyTorch's default for cuDNN: on)")
       ->check(CLI::IsMember({"on", "off"}))
       ->capture_default_str();

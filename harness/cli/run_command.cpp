@@ -31,7 +31,6 @@ struct RunOptions {
   std::string output_dtype = "float32";
   std::string save_inputs;
   std::string expect;  // judge this output instead of running a backend
-  bool tf32 = false;   // ... by the bound of TF32 inputs (truncated)
 };
 
 struct Case {
@@ -122,7 +121,8 @@ int judge(const RunOptions& o, const Case& c) {
     return bad_input(Error{"--expect " + o.expect + ": its shape is " + format_shape(shape) + ", the output of " +
                            format_descriptor(p) + " is " + format_shape(out_shape)});
   MathMode math;
-  if (o.tf32) math.input_roundoff = kTf32Truncation;
+  const bool tf32 = o.common.tf32 == "on";
+  if (tf32) math.input_roundoff = kTf32Truncation;
   const CaseResult r = judge_output(p, c.tensors, *y, c.exact, math);
   std::cout << std::setprecision(9) << "problem   " << format_descriptor(p) << '\n'
             << "data      " << c.origin << '\n'
@@ -130,7 +130,7 @@ int judge(const RunOptions& o, const Case& c) {
             << "expect    " << o.expect << ", judged "
             << (c.exact ? "bitwise against the oracle (exact data)"
                         : std::string("against the oracle within the rigorous bound of ") +
-                              (o.tf32 ? "TF32 inputs (truncated: 2^-10)" : "float32"))
+                              (tf32 ? "TF32 inputs (truncated: 2^-10)" : "float32"))
             << '\n'
             << "verdict   " << verdict_name(r.verdict) << (r.reason.empty() ? "" : ": " + r.reason) << '\n'
             << describe_mismatches(r, !c.exact);
@@ -153,8 +153,7 @@ int run(const RunOptions& o) {
   }
   if (o.output_dtype == "float64" && (o.common.backends != "reference" || !o.common.plugins.empty()))
     return bad_input(Error{"--output-dtype float64 needs --backend reference: only the oracle computes in double"});
-  BackendOptions options;
-  options.threads = o.common.threads;
+  const BackendOptions options = backend_options(o.common);
   // --plugin, else --backend (reference by default).
   Result<std::vector<NamedBackend>> backends =
       make_backends(o.common.plugins.empty() ? o.common.backends : "", o.common.plugins, options);
@@ -180,7 +179,8 @@ int run(const RunOptions& o) {
   }
   const auto [lo, hi] = std::minmax_element(y.begin(), y.end());
   std::cout << std::setprecision(9) << "problem   " << format_descriptor(p) << '\n'
-            << "backend   " << backend.name << '\n'
+            << "backend   " << backend.name
+            << (backend.backend->choice().empty() ? "" : " (" + backend.backend->choice() + ")") << '\n'
             << "data      " << c.origin << '\n'
             << "input     " << format_shape(shape_as_given(p.input_shape(), c.unbatched)) << '\n'
             << "output    " << format_shape(out_shape) << ", " << y.size() << " elements\n";
@@ -222,7 +222,8 @@ void add_run_command(CLI::App& app, Action& action) {
                      {.backend = "Backend (see convt list)",
                       .plugins = true,
                       .seed = "Seed of the generated data",
-                      .threads = "Threads of the backend (0: all cores)"});
+                      .threads = "Threads of the backend (0: all cores)",
+                      .math = true});
   input->excludes(cmd->get_option("--seed"))->excludes(data);
   CLI::Option* backend = cmd->get_option("--backend");
   CLI::Option* plugin = cmd->get_option("--plugin");
@@ -233,16 +234,16 @@ void add_run_command(CLI::App& app, Action& action) {
           ->check(CLI::IsMember({"float32", "float64"}))
           ->capture_default_str();
   cmd->add_option("--save-inputs", o->save_inputs, "Write x.npy, w.npy and b.npy into this directory");
-  CLI::Option* expect =
-      cmd->add_option("--expect", o->expect,
+  cmd->add_option("--expect", o->expect,
                       "Judge this float32 .npy output (computed elsewhere) against the oracle instead of running "
                       "a backend; exit 1 when it fails")
           ->excludes(backend)
           ->excludes(plugin)
           ->excludes(output)
           ->excludes(dtype);
-  cmd->add_flag("--tf32", o->tf32, "With --expect: judge by the bound of inputs truncated to TF32 (2^-10)")
-      ->needs(expect);
+  cmd->get_option("--tf32")->description(
+      "on|off: allow TF32 tensor cores (cuDNN's engines noted TENSOR_CORE); with --expect, judge by the bound of "
+      "TF32 inputs (truncated: 2^-10)");
   cmd->callback([o, &action] { action = [o] { return run(*o); }; });
 }
 

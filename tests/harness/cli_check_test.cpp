@@ -49,7 +49,7 @@ TEST_F(CliCheck, HeaderSaysOnceWhatRuns) {
   EXPECT_EQ(r.out.rfind("convt check: backends reference\n"
                         "  problems: 4 from " + s + ", 1 --problem\n"
                         "  --filter ic2ih: 2 of them\n"
-                        "  data: exact, normal; seed 5; repeat 1\n"
+                        "  data: exact, normal; seed 5; repeat 1; tf32 off\n"
                         "tests:4 passed:4",
                         0),
             0u)

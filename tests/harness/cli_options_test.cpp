@@ -91,7 +91,7 @@ TEST_F(CliOptions, ExpectOfAnotherShapeIsBadInput) {
   expect_bad_input({"run", "--problem", kProblem, "--expect", y},
                    "--expect " + y + ": its shape is [1, 12, 10, 10], the output of ");
   expect_bad_input({"run", "--problem", kProblem, "--expect", y, "--backend", "cpu"}, "excludes");
-  expect_bad_input({"run", "--problem", kProblem, "--tf32"}, "--tf32 requires --expect");
+  expect_bad_input({"run", "--problem", kProblem, "--tf32", "yes"}, "--tf32: yes not in {on,off}");
 }
 
 // A TF32 kernel's output: within the TF32 bound, not within float32's.
@@ -100,7 +100,7 @@ TEST_F(CliOptions, Tf32OutputPassesOnlyTheTf32Bound) {
   const Outcome strict = convt({"run", "--problem", kProblem, "--data", "normal", "--expect", y});
   EXPECT_EQ(strict.code, 1) << strict.out << strict.err;
   EXPECT_CONTAINS(strict.out, "violate the error bound");
-  const Outcome tf32 = convt({"run", "--problem", kProblem, "--data", "normal", "--expect", y, "--tf32"});
+  const Outcome tf32 = convt({"run", "--problem", kProblem, "--data", "normal", "--expect", y, "--tf32", "on"});
   EXPECT_EQ(tf32.code, 0) << tf32.out << tf32.err;
   EXPECT_CONTAINS(tf32.out, "TF32 inputs (truncated: 2^-10)");
 }
