@@ -12,16 +12,6 @@
 
 namespace convt {
 
-Result<Shard> parse_shard(const std::string& text) {
-  Shard s;
-  char slash = 0;
-  std::istringstream in(text);
-  if (!(in >> s.index >> slash >> s.count) || slash != '/' || !in.eof() || s.count < 1 || s.index < 0 ||
-      s.index >= s.count)
-    return Error{"bad shard '" + text + "': expected I/N with 0 <= I < N, e.g. 0/4"};
-  return s;
-}
-
 Result<std::vector<SuiteEntry>> select_problems(const std::vector<SuiteEntry>& problems,
                                                 const std::string& filter, Shard shard) {
   std::regex pattern;

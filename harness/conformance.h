@@ -11,17 +11,10 @@
 #include "harness/check_case.h"
 #include "harness/isolation.h"
 #include "harness/suite.h"
+#include "harness/shard.h"
 #include "reference/result.h"
 
 namespace convt {
-
-struct Shard {
-  int64_t index = 0;
-  int64_t count = 1;
-};
-
-// "I/N" with 0 <= I < N.
-Result<Shard> parse_shard(const std::string& text);
 
 // The problems whose "name descriptor" matches `filter` (ECMAScript regex,
 // searched; empty matches all), then every shard.count-th from shard.index.

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(cmake make g++ pkg-config libbenchmark-dev librapidcheck-dev nlohmann-json3-dev
-          libgtest-dev libcli11-dev libdnnl-dev libexpat1-dev)
+          libgtest-dev libcli11-dev libdnnl-dev libexpat1-dev libxxhash-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

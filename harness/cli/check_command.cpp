@@ -28,19 +28,6 @@ struct CheckArgs {
   bool fail_fast = false;
 };
 
-// --shard, else the GoogleTest sharding protocol (GTEST_SHARD_INDEX and
-// GTEST_TOTAL_SHARDS, acknowledged by touching GTEST_SHARD_STATUS_FILE).
-Result<Shard> choose_shard(const std::string& option) {
-  if (!option.empty()) return parse_shard(option);
-  const char* index = std::getenv("GTEST_SHARD_INDEX");
-  const char* total = std::getenv("GTEST_TOTAL_SHARDS");
-  if (!index || !total) return Shard{};
-  Result<Shard> s = parse_shard(std::string(index) + "/" + total);
-  if (!s) return Error{"GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS: " + s.error().message};
-  if (const char* status = std::getenv("GTEST_SHARD_STATUS_FILE")) std::ofstream{status};
-  return s;
-}
-
 // --backend and --plugin; with neither, every available backend but the
 // oracle (the oracle judging itself proves little, so it is checked only
 // when named), which `why` then says for the header.
@@ -141,7 +128,9 @@ void add_check_command(CLI::App& app, Action& action) {
                       .isolation = true,
                       .math = true});
   cmd->add_option("--filter", a->filter, "Only problems whose 'name descriptor' matches this regex");
-  cmd->add_option("--shard", a->shard, "Run shard I of N (I/N); default from GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS");
+  cmd->add_option("--shard", a->shard,
+                  "Run shard I of N (I/N); default from GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS, SLURM_ARRAY_TASK_ID or "
+                  "JOB_COMPLETION_INDEX with CONVT_SHARDS (docs/reports.md)");
   cmd->add_option("--report", a->report, "Write a JSON report here");
   cmd->add_option("--junit", a->junit, "Write a JUnit XML report here (a testcase per problem, backend and data mode)");
   cmd->add_flag("--fail-fast", a->fail_fast, "Stop at the first failed case");

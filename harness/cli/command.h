@@ -18,6 +18,11 @@ void add_list_command(CLI::App& app, Action& action);
 void add_check_command(CLI::App& app, Action& action);
 void add_fuzz_command(CLI::App& app, Action& action);
 void add_bench_command(CLI::App& app, Action& action);
+void add_report_command(CLI::App& app, Action& action);
+// The subcommands of `convt report` (report_command.cpp adds merge itself).
+void add_report_determinism(CLI::App* report, Action& action);
+void add_report_accuracy(CLI::App* report, Action& action);
+void add_report_html(CLI::App* report, Action& action);
 
 // Prints "convt: <message>" on stderr and returns kBadInput.
 int bad_input(const Error& error);

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "harness/cli/command.h"
+#include "harness/cli/report_info.h"
 #include "harness/cli/version.h"
 
 namespace convt::cli {
@@ -47,6 +48,8 @@ int main(int argc, char** argv) {
   add_check_command(app, action);
   add_fuzz_command(app, action);
   add_bench_command(app, action);
+  add_report_command(app, action);
+  remember_command_line(argc, argv);
 
   // CLI11 reports an unknown command as a missing one: name it instead.
   if (argc > 1 && argv[1][0] != '-') {

@@ -1,0 +1,2 @@
+// Stub: filled by the determinism section's work (see harness/report/report.h).
+namespace convt::report {}
