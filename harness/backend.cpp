@@ -32,6 +32,8 @@ bool in_family(const BackendEntry& e, std::string_view name) {
 const std::vector<BackendEntry>& backend_registry() {
   static const std::vector<BackendEntry> registry = {
       reference_backend(),
+      reference_tf32_backend(),
+      reference_tf32_trunc_backend(),
       cpu_backend(),
       onednn_backend(),
       onednn_nchw_backend(),
@@ -112,7 +114,8 @@ Result<std::vector<std::string>> backends_but_the_oracle(std::string_view device
   std::vector<std::string> chosen;
   std::string why;
   for (const BackendEntry& e : backend_registry()) {
-    if (e.name == "reference" || !e.family_prefix.empty() || (!device.empty() && e.device != device)) continue;
+    if (e.name.starts_with("reference") || !e.family_prefix.empty() || (!device.empty() && e.device != device))
+      continue;
     if (e.misconfigured) return Error{"backend '" + e.name + "' is not available: " + e.unavailable};
     if (e.unavailable.empty())
       chosen.push_back(e.name);

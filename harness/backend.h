@@ -40,6 +40,9 @@ class Backend {
   virtual std::optional<std::string> unsupported(const Problem&) const { return std::nullopt; }
   // Whether it claims bitwise identical outputs from run to run.
   virtual bool deterministic() const { return true; }
+  // Whether it claims the same bits for any thread count too (convt's own
+  // kernel does; oneDNN promises determinism for a fixed thread count only).
+  virtual bool same_bits_for_any_thread_count() const { return false; }
   virtual MathMode math() const { return {}; }
   // Whether its cases run in a worker process unless the user says
   // otherwise (harness/isolation.h): true for code convt does not control
@@ -107,9 +110,11 @@ Result<std::vector<NamedBackend>> make_backends(std::string_view names,
                                                 const std::vector<std::string>& plugin_paths,
                                                 const BackendOptions& options = {});
 
-// The names of the available backends but the oracle (`reference`, which
-// runs only when named), of `device` only unless it is empty, in registry
-// order; when there is none, an error that says why each other one is not
+// The names of the available implementations: every available backend but
+// the oracle and its models (`reference`, `reference-tf32...`, which run
+// only when named) and the members of families (named one by one or with
+// "<prefix>*"), of `device` only unless it is empty, in registry order;
+// when there is none, an error that says why each other one is not
 // available.
 Result<std::vector<std::string>> backends_but_the_oracle(std::string_view device = {});
 

@@ -7,7 +7,10 @@
 // after oneDNN's calls) are idle; inside: backend.run(x, y) only.
 // Counters (in Google Benchmark's JSON, so its tools/compare.py reads the
 // report):
-//   GFLOP/s           flops_per_run(p) / run time: the useful products only
+//   GFLOP/s           flops_per_run(p) / run time: the products that land in
+//                     the output (what a kernel must compute)
+//   nominal_GFLOP/s   nominal_flops_per_run(p) / run time: every product,
+//                     those that padding crops out of the output too
 //   bytes_per_second  bytes_per_run(p) / run time
 //   bytes             bytes_per_run(p)
 //   peak%             GFLOP/s as a percentage of peak_gflops (harness/peak.h)
@@ -30,12 +33,18 @@
 
 namespace convt {
 
-// 2·N·C_in·H_in·W_in·(C_out/groups)·kH·kW: one multiply and one add for
-// every product of an input element with a weight of its group. Products
-// that the padding crops out of the output are counted (an implementation
-// may or may not skip them); the zeros a stride or dilation would insert in
-// a convolution-based formulation, and the bias, are not.
+// Two per product of an input element with a weight of its group that
+// lands in the output: 2·N·C_in·(C_out/groups)·P_h·P_w, where P_h counts
+// the (input row, kernel row) pairs whose output row 0 <= ih·sh - ph + kh·dh
+// < H_out (likewise P_w). Padding crops the others: on DCGAN's kernel-4,
+// stride-2, padding-1 layers on 4x4 inputs 14 of the 16 pairs per axis
+// land. The zeros a stride or dilation would insert in a convolution-based
+// formulation, and the bias, are not counted.
 double flops_per_run(const Problem& p);
+
+// Two per product, those that padding crops too:
+// 2·N·C_in·H_in·W_in·(C_out/groups)·kH·kW, the nominal count.
+double nominal_flops_per_run(const Problem& p);
 
 // Bytes a run must move at least: x, w, y and the bias, float32, once each.
 double bytes_per_run(const Problem& p);

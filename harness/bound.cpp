@@ -1,5 +1,6 @@
 #include "harness/bound.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -31,6 +32,15 @@ std::vector<int64_t> landings(int64_t in, int64_t out, int64_t kernel, int64_t s
 double gamma(double k, double unit_roundoff) {
   const double ku = k * unit_roundoff;
   return ku < 1 ? ku / (1 - ku) : std::numeric_limits<double>::infinity();
+}
+
+int64_t accumulation_length(const Problem& p) {
+  if (p.output_elements() == 0) return 0;
+  const std::vector<int64_t> rows = landings(p.h_in, p.h_out(), p.kernel.h, p.stride.h, p.padding.h, p.dilation.h);
+  const std::vector<int64_t> cols = landings(p.w_in, p.w_out(), p.kernel.w, p.stride.w, p.padding.w, p.dilation.w);
+  return p.c_in_per_group() * *std::max_element(rows.begin(), rows.end()) *
+             *std::max_element(cols.begin(), cols.end()) +
+         (p.bias ? 1 : 0);
 }
 
 ErrorBounds error_bounds(const Problem& p, const float* x, const float* w, const float* bias,

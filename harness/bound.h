@@ -37,6 +37,11 @@ inline constexpr double kTf32Truncation = 0x1p-10;
 
 double gamma(double k, double unit_roundoff);
 
+// K of the output element with the longest sum: its products (C_in/groups
+// times the taps that land on it along each axis) plus the bias as one more
+// term; 0 when the output is empty.
+int64_t accumulation_length(const Problem& p);
+
 struct ErrorBounds {
   std::vector<double> bound;  // per output element (N x C_out x H_out x W_out)
   int64_t informative = 0;    // elements with a nonzero product: a wrong kernel shows there

@@ -1,8 +1,6 @@
 #include "harness/check_report.h"
 
 #include <cmath>
-#include <cstring>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "reference/descriptor.h"
@@ -28,7 +26,8 @@ json case_json(const CheckRecord& r) {
   for (const RunDifference& d : r.result.differences.first)
     differences.push_back({{"n", d.at[0]}, {"c", d.at[1]}, {"h", d.at[2]}, {"w", d.at[3]},
                            {"run_1", number(d.first)}, {"other_run", number(d.other)}});
-  return {{"problem", format_descriptor(r.spec.problem)},
+  return {{"order", r.order},
+          {"problem", format_descriptor(r.spec.problem)},
           {"name", r.entry.name},
           {"source", r.entry.source},
           {"backend", r.backend},
@@ -58,8 +57,8 @@ std::string description(const NamedBackend& b) {
 
 }  // namespace
 
-std::optional<Error> write_check_report(const std::string& path, const std::vector<CheckRecord>& records,
-                                        const std::vector<NamedBackend>& backends, const CheckOptions& options) {
+json conformance_section(const std::vector<CheckRecord>& records, const std::vector<NamedBackend>& backends,
+                         const CheckOptions& options, const BackendOptions& math) {
   json modes = json::array();
   for (DataMode m : options.data) modes.push_back(data_mode_name(m));
   json backend_list = json::array();
@@ -71,23 +70,14 @@ std::optional<Error> write_check_report(const std::string& path, const std::vect
                             {"deterministic", b.backend->deterministic()}});
   json cases = json::array();
   for (const CheckRecord& r : records) cases.push_back(case_json(r));
-  const CheckTotals t = totals(records);
-  const json report = {
-      {"tool", "convt"},
-      {"version", CONVT_VERSION},
-      {"command", "check"},
-      {"seed", options.seed},
-      {"repeat", options.repeat},
-      {"data", modes},
-      {"backends", backend_list},
-      {"summary",
-       {{"tests", t.tests}, {"passed", t.passed}, {"failed", t.failed}, {"mistrusted", t.mistrusted}, {"skipped", t.skipped}}},
-      {"cases", cases}};
-  std::ofstream out(path);
-  if (!out) return Error{path + ": cannot open for writing: " + std::strerror(errno)};
-  out << report.dump(2) << '\n';
-  if (!out) return Error{path + ": write failed"};
-  return std::nullopt;
+  return {{"options",
+           {{"seed", options.seed},
+            {"repeat", options.repeat},
+            {"data", modes},
+            {"tf32", math.allow_tf32 ? "on" : "off"},
+            {"deterministic", math.deterministic}}},
+          {"backends", backend_list},
+          {"records", cases}};
 }
 
 }  // namespace convt

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "harness/guarded_output.h"
+#include "harness/interrupt.h"
 #include "reference/descriptor.h"
 
 namespace convt {
@@ -37,10 +38,16 @@ std::vector<CheckRecord> run_check(const std::vector<SuiteEntry>& problems, std:
                                    const CheckOptions& options,
                                    const std::function<void(const CheckRecord&)>& on_case) {
   std::vector<CheckRecord> records;
-  for (const SuiteEntry& entry : problems)
-    for (NamedBackend& backend : backends)
-      for (DataMode mode : entry.data.empty() ? options.data : entry.data) {
+  for (size_t pi = 0; pi < problems.size(); ++pi)
+    for (size_t bi = 0; bi < backends.size(); ++bi) {
+      const SuiteEntry& entry = problems[pi];
+      NamedBackend& backend = backends[bi];
+      const std::vector<DataMode>& modes = entry.data.empty() ? options.data : entry.data;
+      for (size_t mi = 0; mi < modes.size(); ++mi) {
+        if (interrupted()) return records;
+        const DataMode mode = modes[mi];
         CheckRecord r;
+        r.order = {options.shard.index + int64_t(pi) * options.shard.count, int64_t(bi), int64_t(mi)};
         r.entry = entry;
         r.backend = backend.name;
         r.spec = CaseSpec{entry.problem, mode, entry.seed.value_or(options.seed), options.repeat};
@@ -51,6 +58,7 @@ std::vector<CheckRecord> run_check(const std::vector<SuiteEntry>& problems, std:
         records.push_back(std::move(r));
         if (stop) return records;
       }
+    }
   return records;
 }
 

@@ -3,6 +3,7 @@
 // every shard of a CI matrix runs whole problems in every mode and backend.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -29,9 +30,13 @@ struct CheckOptions {
   int repeat = 2;
   bool fail_fast = false;  // stop at the first failed case
   Isolation isolation;     // which cases run in a worker process
+  Shard shard;             // which of the whole selection's problems these are
 };
 
 struct CheckRecord {
+  // Where it stands in an unsharded run: the problem's index in the whole
+  // selection, the backend's, the data mode's (harness/report/report.h).
+  std::array<int64_t, 3> order{};
   SuiteEntry entry;
   std::string backend;
   CaseSpec spec;
@@ -43,7 +48,9 @@ struct CheckTotals {
   int64_t tests = 0, passed = 0, failed = 0, mistrusted = 0, skipped = 0;
 };
 
-// Runs every (problem, backend, data mode), calling `on_case` after each.
+// Runs every (problem, backend, data mode), calling `on_case` after each;
+// stops early after an interrupt (harness/interrupt.h) or, with fail_fast,
+// the first failure.
 std::vector<CheckRecord> run_check(const std::vector<SuiteEntry>& problems, std::vector<NamedBackend>& backends,
                                    const CheckOptions& options,
                                    const std::function<void(const CheckRecord&)>& on_case = {});

@@ -18,7 +18,9 @@ uint64_t mix(uint64_t z) {
 
 namespace {
 
-enum Stream : uint64_t { kInput = 1, kWeight = 2, kBias = 3, kSpecial = 4 };
+// kSpecial + 10..16 are the streams of place() below; the scale factors of
+// scaled data and the signs of mixed data have streams of their own.
+enum Stream : uint64_t { kInput = 1, kWeight = 2, kBias = 3, kSpecial = 4, kScale = 64, kSign = 96 };
 
 // Counter-based: the i-th draw of a stream depends on nothing else.
 uint64_t draw(uint64_t seed, Stream stream, uint64_t i, uint64_t lane = 0) {
@@ -38,10 +40,43 @@ float integer_value(uint64_t seed, Stream stream, uint64_t i, int64_t amplitude)
   return float(int64_t(draw(seed, stream, i) % uint64_t(2 * amplitude + 1)) - amplitude);
 }
 
+// Normal data times 2^k, k uniform in [-8, 8], drawn from a stream of its own.
+float scaled_value(uint64_t seed, Stream stream, uint64_t i) {
+  const int k = int(draw(seed, Stream(kScale + stream), i) % 17) - 8;
+  return std::ldexp(normal_value(seed, stream, i), k);
+}
+
+// A magnitude within 1/16 of 1: 1 + (2u - 1)/16, continuous (so that it
+// fills float32's mantissa and TF32 has low bits to lose).
+float near_one(uint64_t seed, Stream stream, uint64_t i) {
+  return float(1 + (2 * uniform01(draw(seed, stream, i)) - 1) * 0.0625);
+}
+
 std::vector<float> fill(int64_t count, auto&& value) {
   std::vector<float> v(static_cast<size_t>(count));
   for (int64_t i = 0; i < count; ++i) v[size_t(i)] = value(uint64_t(i));
   return v;
+}
+
+// Mixed data (data.h): x's sign alternates with its input channel within a
+// group; w's sign is drawn per (output channel within the group, tap), the
+// same for every input channel; the bias is small, its sign alternating
+// with the channel.
+Tensors mixed_tensors(const Problem& p, uint64_t seed) {
+  const int64_t plane = p.h_in * p.w_in, taps = p.kernel.h * p.kernel.w;
+  const int64_t Cig = p.c_in_per_group(), Cog = p.c_out_per_group();
+  const auto sign = [](bool negative, float v) { return negative ? -v : v; };
+  Tensors t;
+  t.x = fill(p.input_elements(), [&](uint64_t i) {
+    const int64_t ci_local = (int64_t(i) / plane) % p.c_in % Cig;
+    return sign(ci_local % 2 == 1, near_one(seed, kInput, i));
+  });
+  t.w = fill(p.weight_elements(), [&](uint64_t i) {
+    const int64_t co_tap = int64_t(i) % (Cog * taps);  // (co, kh, kw) within the input channel's block
+    return sign(draw(seed, kSign, uint64_t(co_tap)) % 2 == 1, near_one(seed, kWeight, i));
+  });
+  t.bias = fill(p.bias_elements(), [&](uint64_t i) { return sign(i % 2 == 1, near_one(seed, kBias, i) / 16); });
+  return t;
 }
 
 }  // namespace
@@ -50,7 +85,9 @@ Result<DataMode> parse_data_mode(std::string_view text) {
   if (text == "normal") return DataMode::normal;
   if (text == "exact") return DataMode::exact;
   if (text == "special") return DataMode::special;
-  return Error{"unknown data mode '" + std::string(text) + "' (normal, exact or special)"};
+  if (text == "scaled") return DataMode::scaled;
+  if (text == "mixed") return DataMode::mixed;
+  return Error{"unknown data mode '" + std::string(text) + "' (normal, exact, special, scaled or mixed)"};
 }
 
 Result<std::vector<DataMode>> parse_data_modes(std::string_view text) {
@@ -68,6 +105,8 @@ const char* data_mode_name(DataMode mode) {
     case DataMode::normal: return "normal";
     case DataMode::exact: return "exact";
     case DataMode::special: return "special";
+    case DataMode::scaled: return "scaled";
+    case DataMode::mixed: return "mixed";
   }
   return "?";
 }
@@ -92,7 +131,14 @@ void place(std::vector<float>& v, uint64_t seed, uint64_t stream, uint64_t one_i
 }
 
 Tensors make_tensors(const Problem& p, DataMode mode, uint64_t seed) {
+  if (mode == DataMode::mixed) return mixed_tensors(p, seed);
   Tensors t;
+  if (mode == DataMode::scaled) {
+    t.x = fill(p.input_elements(), [&](uint64_t i) { return scaled_value(seed, kInput, i); });
+    t.w = fill(p.weight_elements(), [&](uint64_t i) { return scaled_value(seed, kWeight, i); });
+    t.bias = fill(p.bias_elements(), [&](uint64_t i) { return scaled_value(seed, kBias, i); });
+    return t;
+  }
   if (mode != DataMode::exact) {
     t.x = fill(p.input_elements(), [&](uint64_t i) { return normal_value(seed, kInput, i); });
     t.w = fill(p.weight_elements(), [&](uint64_t i) { return normal_value(seed, kWeight, i); });

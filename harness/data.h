@@ -12,6 +12,22 @@
 //           -0.0 and subnormals in x; +-0.0 (so that NaN and Inf meet zero
 //           weights), subnormals and an Inf in w; -0.0, a subnormal and an
 //           Inf in the bias. Sparse enough that most outputs stay finite.
+//   scaled  normal values each times 2^k, k uniform in [-8, 8] per element:
+//           the factors alone span 2^16, nearly five orders of magnitude,
+//           so a few large terms dominate each sum and the small ones lose
+//           their low bits (to TF32 above all).
+//   mixed   magnitudes all within 1/16 of 1 (the bias within 1/16 of 1/16)
+//           and signs that alternate so that sums cancel: x's sign
+//           alternates with its input channel within a group, w's is a
+//           seeded sign per (output channel, tap) that does not depend on
+//           the input channel, so the products of input channels 2j and
+//           2j+1 at one tap cancel to the noise of their magnitudes. An
+//           output is then far smaller than the sum of its |terms|: the
+//           case where rounding the inputs (TF32) hurts most.
+//
+// normal, exact and special are what `convt check` uses by default
+// (kAllDataModes); scaled and mixed are for accuracy measurements (convt
+// report accuracy) and run wherever a data mode is named.
 #pragma once
 
 #include <cstdint>
@@ -23,7 +39,7 @@
 
 namespace convt {
 
-enum class DataMode { normal, exact, special };
+enum class DataMode { normal, exact, special, scaled, mixed };
 inline constexpr DataMode kAllDataModes[] = {DataMode::exact, DataMode::normal, DataMode::special};
 
 Result<DataMode> parse_data_mode(std::string_view text);

@@ -6,8 +6,9 @@ Times torch.nn.functional.conv_transpose2d on the problems of convt suite
 files and/or problem descriptors, and writes the result in Google
 Benchmark's JSON format, with the benchmarks named "pytorch/<canonical
 descriptor>" exactly as `convt bench` names "<backend>/<canonical
-descriptor>", and the same counters (GFLOP/s counted as
-2*N*C_in*H_in*W_in*(C_out/groups)*kH*kW per run, bytes, bytes_per_second).
+descriptor>", and the same counters (GFLOP/s counting the products that land
+in the output, nominal_GFLOP/s counting every product, bytes,
+bytes_per_second).
 So Google Benchmark's tools/compare.py can compare the two reports, e.g.
     compare.py benchmarksfiltered convt.json onednn-nchw/ pytorch.json pytorch/
 
@@ -82,8 +83,20 @@ def load_suite(path):
     return [checked(entry.problem, f"{path}: problems[{index}]: ") for index, entry in enumerate(suite.entries)]
 
 
+def landing_pairs(n_in, kernel, stride, padding, dilation, n_out):
+    """(input position, kernel tap) pairs of one axis whose output position is inside the output."""
+    return sum(1 for k in range(kernel) for i in range(n_in) if 0 <= i * stride - padding + k * dilation < n_out)
+
+
 def flops_per_run(p):
-    """2*N*C_in*H_in*W_in*(C_out/groups)*kH*kW: the useful products only (as convt bench)."""
+    """2 per product that lands in the output (as convt bench's GFLOP/s)."""
+    h, w = p.output_hw()
+    return (2.0 * p.mb * p.ic * (p.oc // p.g) * landing_pairs(p.ih, p.kh, p.sh, p.ph, p.dh, h)
+            * landing_pairs(p.iw, p.kw, p.sw, p.pw, p.dw, w))
+
+
+def nominal_flops_per_run(p):
+    """2*N*C_in*H_in*W_in*(C_out/groups)*kH*kW: cropped products too (as convt bench's nominal_GFLOP/s)."""
     return 2.0 * p.mb * p.ic * p.ih * p.iw * (p.oc // p.g) * p.kh * p.kw
 
 
@@ -204,7 +217,8 @@ def main(argv):
         "torch_onednn": onednn_version(torch),
         "torch_parallel_info": "; ".join(line.strip() for line in torch.__config__.parallel_info().splitlines()
                                          if "get_num_threads" in line or "backend" in line),
-        "flops": "2*N*C_in*H_in*W_in*(C_out/groups)*kH*kW per run: the useful products only",
+        "flops": "GFLOP/s: 2 per product that lands in the output (docs/benchmarking.md); "
+                 "nominal_GFLOP/s: 2*N*C_in*H_in*W_in*(C_out/groups)*kH*kW, cropped products too",
     }
     benchmarks = []
     family = 0
@@ -223,14 +237,15 @@ def main(argv):
             print(f"{name:<90s} ERROR: {message}", file=sys.stderr)
             family += 1
             continue
-        flops, nbytes = flops_per_run(p), bytes_per_run(p)
+        flops, nominal, nbytes = flops_per_run(p), nominal_flops_per_run(p), bytes_per_run(p)
         entries = []
         for index, (iterations, real, cpu) in enumerate(runs):
             entry = {"name": name, "family_index": family, "per_family_instance_index": 0, "run_name": name,
                      "run_type": "iteration", "repetitions": a.repetitions, "repetition_index": index,
                      "threads": 1, "iterations": iterations,
                      "real_time": real / iterations * 1e6, "cpu_time": cpu / iterations * 1e6, "time_unit": "us",
-                     "GFLOP/s": flops * 1e-9 * iterations / real, "bytes": nbytes,
+                     "GFLOP/s": flops * 1e-9 * iterations / real,
+                     "nominal_GFLOP/s": nominal * 1e-9 * iterations / real, "bytes": nbytes,
                      "bytes_per_second": nbytes * iterations / real}
             entries.append(entry)
             print(f"{name:<90s} {entry['real_time']:12.1f} us {entry['cpu_time']:12.1f} us "

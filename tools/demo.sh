@@ -1,31 +1,62 @@
 #!/usr/bin/env bash
 # The main job: sets itself up on a fresh Debian 12 machine, builds convt,
-# lists the backends, runs the conformance suite on every available backend
-# and on the example plugin, fuzzes the example plugin, and shows one problem
-# through .npy files. Exits non-zero if any check fails.
-set -euo pipefail
+# and writes the report of this machine into reports/<host>-<date>/:
+#   check        the default suite on every available backend (conformance)
+#   determinism  a representative subset, 20 runs each, thread counts 1..T
+#   accuracy     the same subset against the oracle, strict and TF32 bounds
+#   bench        configs/real_shapes.json, short, on every available backend
+# joined into report.json and drawn as report.html, then a summary of what
+# passed, what was skipped and why. Each step's output is also in its
+# <step>.txt there. Exits 1 if a check failed (the reports are written
+# anyway), 130 if interrupted.
+set -uo pipefail
 cd "$(dirname "$0")/.."
-bash tools/setup.sh
+bash tools/setup.sh || exit
 convt=build/convt
+out=${CONVT_REPORT_DIR:-reports/$(hostname -s)-$(date -u +%Y-%m-%d)}
+mkdir -p "$out" || exit
 
 "$convt" --version
-"$convt" list
+"$convt" list | tee "$out/backends.txt"
+# The implementations: every available backend but the references and the
+# family of single cuDNN engines (`convt check --backend 'cudnn:*'` runs those).
+backends=$(awk '$3 == "available" && $1 !~ /^reference/ && $1 !~ /</ {print $1}' "$out/backends.txt" | paste -sd,)
+
+failed=0
+# step NAME COMMAND...: runs it with its output on the terminal and in
+# $out/NAME.txt; remembers a failure; stops everything on an interrupt.
+step() {
+  local name=$1 rc
+  shift
+  echo
+  echo "== $name: $*"
+  "$@" 2> >(tee -a "$out/$name.txt" >&2) | tee "$out/$name.txt"
+  rc=${PIPESTATUS[0]}
+  if ((rc == 130)); then echo "interrupted: the reports so far are in $out"; exit 130; fi
+  ((rc == 0)) || { echo "($name exited with $rc)"; failed=1; }
+}
+
+step check "$convt" check --backend "$backends" --report "$out/check.json"
+step determinism "$convt" report determinism --backend "$backends" --runs 20 --report "$out/determinism.json"
+step accuracy "$convt" report accuracy --backend "$backends,reference-tf32,reference-tf32-trunc" \
+  --report "$out/accuracy.json"
+step bench "$convt" bench --config configs/real_shapes.json --backend "$backends" \
+  --benchmark_min_time=0.05 --report "$out/bench.json"
+
 echo
-echo "== convt check: the default suite (configs/conformance.json) on every available backend"
-"$convt" check --report build/check-report.json
-echo "   report: build/check-report.json"
+echo "== the report"
+"$convt" report merge "$out"/check.json "$out"/determinism.json "$out"/accuracy.json "$out"/bench.json \
+  --output "$out/report.json" || exit
+"$convt" report html --from "$out/report.json" --output "$out/report.html" || exit
+
 echo
-echo "== convt check: the example plugin"
-"$convt" check --plugin build/examples/gather_plugin.so
-echo
-echo "== convt fuzz: 20 seconds on the example plugin"
-"$convt" fuzz --plugin build/examples/gather_plugin.so --time 20 --seed 1
-echo
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-echo "== one problem through .npy files (shapes from the arrays)"
-"$convt" run --problem mb2ic8ih5iw7oc12kh3kw2sh2sw1ph1pw0oph1opw0dh1dw2g4 --save-inputs "$work" \
-  --output "$work/y.npy" >/dev/null
-"$convt" run --problem sh2sw1ph1pw0oph1opw0dh1dw2g4 --input "$work/x.npy" --weight "$work/w.npy" \
-  --bias "$work/b.npy" --output "$work/y_again.npy"
-cmp "$work/y.npy" "$work/y_again.npy" && echo "identical outputs from generated data and from the saved arrays"
+echo "== summary ($out)"
+echo "check:       $(grep -m1 '^tests:' "$out/check.txt")"
+sed -n '/^skipped (/,/^[^ ]/p' "$out/check.txt" | grep '^ ' | sed 's/^/  skipped /'
+grep -h '^failed (' "$out/check.txt" | sed 's/^/  /'
+echo "determinism: $(tail -n 1 "$out/determinism.txt")"
+echo "accuracy:    $(tail -n 1 "$out/accuracy.txt")"
+echo "bench:       $(grep -c ' us ' "$out/bench.txt") benchmarks; $(grep -c 'ERROR OCCURRED' "$out/bench.txt") not run"
+echo "report:      $out/report.json"
+echo "page:        $out/report.html"
+exit "$failed"

@@ -8,6 +8,8 @@
 namespace convt {
 
 BackendEntry reference_backend();
+BackendEntry reference_tf32_backend();
+BackendEntry reference_tf32_trunc_backend();
 BackendEntry cpu_backend();
 BackendEntry onednn_backend();
 BackendEntry onednn_nchw_backend();

@@ -14,6 +14,7 @@ class CpuBackend final : public Backend {
 
   // Bitwise identical outputs for any thread count and from run to run.
   bool deterministic() const override { return true; }
+  bool same_bits_for_any_thread_count() const override { return true; }
 
   std::optional<Error> prepare(const Problem& p, const float* w, const float* bias) override {
     plan_.reset();

@@ -155,7 +155,8 @@ int bench(const BenchArgs& a) {
   if (std::any_of(plan.backends.begin(), plan.backends.end(),
                   [&](const std::string& name) { return !plan.plugins.count(name) && device_of(name) != "cpu"; }))
     for (const auto& [key, value] : gpu_context()) benchmark::AddCustomContext(key, value);
-  benchmark::AddCustomContext("flops", "2*N*C_in*H_in*W_in*(C_out/groups)*kH*kW per run: the useful products only");
+  benchmark::AddCustomContext("flops", "GFLOP/s: 2 per product that lands in the output (docs/benchmarking.md); "
+                                       "nominal_GFLOP/s: 2*N*C_in*H_in*W_in*(C_out/groups)*kH*kW, cropped products too");
 
   ReportOptions report;
   report.format = flag_value(a.benchmark_flags, "format").value_or("console");

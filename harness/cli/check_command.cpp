@@ -13,7 +13,12 @@
 #include "harness/cli/common_options.h"
 #include "harness/cli/config_dir.h"
 #include "harness/conformance.h"
+#include "harness/cli/report_info.h"
+#include "harness/interrupt.h"
 #include "harness/lists.h"
+#include "harness/progress.h"
+#include "harness/report/report.h"
+#include "reference/descriptor.h"
 
 namespace convt::cli {
 namespace {
@@ -80,6 +85,8 @@ int check(const CheckArgs& a) {
   if (!backends) return bad_input(backends.error());
   if (!a.junit.empty())
     if (auto e = check_can_write(a.junit)) return bad_input(Error{"--junit: " + e->message});
+  if (!a.report.empty())
+    if (auto e = check_can_write(a.report)) return bad_input(Error{"--report: " + e->message});
   std::vector<std::string> suites = a.common.configs;
   if (suites.empty() && a.common.problems.empty() && a.common.benchdnn.empty())
     if (Result<std::string> path = installed_suite("conformance.json")) suites.push_back(*path);
@@ -94,13 +101,29 @@ int check(const CheckArgs& a) {
   options.repeat = a.common.repeat;
   options.fail_fast = a.fail_fast;
   options.isolation = *isolation;
+  options.shard = *shard;
+  int64_t per_backend = 0;
+  for (const SuiteEntry& e : *selected) per_backend += int64_t(e.data.empty() ? modes->size() : e.data.size());
+  Progress progress("check", per_backend * int64_t(backends->size()));
+  int64_t done = 0;
+  stop_on_interrupt();
   const std::vector<CheckRecord> records =
       run_check(*selected, backends.value(), options, [&](const CheckRecord& r) {
-        if (r.result.verdict == Verdict::failed || r.result.verdict == Verdict::mistrusted || a.verbose)
+        if (r.result.verdict == Verdict::failed || r.result.verdict == Verdict::mistrusted || a.verbose) {
+          progress.finish();
           std::cout << describe(r) << std::flush;
+        }
+        progress.update(++done, r.backend + " " + format_descriptor(r.spec.problem));
       });
-  if (!a.report.empty())
-    if (auto e = write_check_report(a.report, records, backends.value(), options)) return bad_input(*e);
+  progress.finish();
+  if (!a.report.empty()) {
+    bool gpu = false;
+    for (const NamedBackend& b : *backends) gpu |= b.device != "cpu";
+    nlohmann::json doc = report::new_report(run_info({a.common.seed}, *shard, gpu));
+    doc["partial"] = interrupted();
+    doc["conformance"] = conformance_section(records, backends.value(), options, backend_options(a.common));
+    if (auto e = report::write_report(a.report, doc)) return bad_input(*e);
+  }
   if (!a.junit.empty()) {
     std::vector<JUnitCase> cases;
     for (const CheckRecord& r : records) cases.push_back(junit_case(r));
@@ -108,6 +131,11 @@ int check(const CheckArgs& a) {
   }
   const CheckTotals t = totals(records);
   std::cout << summary_line(t) << '\n' << skipped_list(records) << failed_list(records);
+  if (interrupted()) {
+    std::cout << "interrupted (signal " << interrupting_signal() << ") after " << t.tests << " cases"
+              << (a.report.empty() ? "" : "; the report is marked partial") << '\n';
+    return kInterrupted;
+  }
   return t.failed ? kCheckFailed : kSuccess;
 }
 

@@ -1,5 +1,6 @@
 // The subcommands of convt and their shared exit codes.
-//   0 success, 1 a check failed, 2 bad input, 3 internal error.
+//   0 success, 1 a check failed, 2 bad input, 3 internal error,
+//   130 interrupted (SIGINT or SIGTERM; what ran is reported, marked partial).
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -9,7 +10,7 @@
 
 namespace convt::cli {
 
-enum ExitCode : int { kSuccess = 0, kCheckFailed = 1, kBadInput = 2, kInternalError = 3 };
+enum ExitCode : int { kSuccess = 0, kCheckFailed = 1, kBadInput = 2, kInternalError = 3, kInterrupted = 130 };
 
 // A subcommand registers its options and, when chosen, sets `action`.
 using Action = std::function<int()>;

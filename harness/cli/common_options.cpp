@@ -19,7 +19,7 @@ void add_common_options(CLI::App* cmd, CommonOptions& o, const CommonSpec& spec)
   if (!spec.backend.empty()) cmd->add_option("--backend", o.backends, spec.backend)->capture_default_str();
   if (spec.plugins) cmd->add_option("--plugin", o.plugins, "Shared library implementing include/convt/plugin.h");
   if (spec.data_modes)
-    cmd->add_option("--data", o.data, "Data modes, comma-separated: exact, normal, special")->capture_default_str();
+    cmd->add_option("--data", o.data, "Data modes, comma-separated: exact, normal, special, scaled, mixed")->capture_default_str();
   if (!spec.seed.empty())
     cmd->add_option("--seed", o.seed, spec.seed)->check(whole_number<uint64_t>(0))->capture_default_str();
   if (spec.repeat)

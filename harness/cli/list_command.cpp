@@ -2,6 +2,7 @@
 // --gpu, cuDNN's engines for that problem on that GPU, planned without one
 // (optimized/cudnn/deviceless_plan.h); --save-gpu writes this machine's
 // GPU as such a description.
+#include <algorithm>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
@@ -36,8 +37,10 @@ struct ListOptions {
 };
 
 int list_backends() {
+  size_t width = 0;
+  for (const BackendEntry& b : backend_registry()) width = std::max(width, b.name.size());
   for (const BackendEntry& b : backend_registry()) {
-    std::cout << std::left << std::setw(16) << b.name << std::setw(6) << b.device
+    std::cout << std::left << std::setw(int(width + 2)) << b.name << std::setw(6) << b.device
               << (b.unavailable.empty() ? "available      " + b.description : "unavailable    " + b.unavailable)
               << '\n';
   }

@@ -212,8 +212,8 @@ void add_run_command(CLI::App& app, Action& action) {
   CLI::Option* input = cmd->add_option("--input", o->input, "Input x as float32 .npy, (N, C_in, H, W) or (C_in, H, W)");
   cmd->add_option("--weight", o->weight, "Weight as float32 .npy, (C_in, C_out/groups, kH, kW)");
   cmd->add_option("--bias", o->bias, "Bias as float32 .npy, (C_out); without it no bias is used");
-  CLI::Option* data = cmd->add_option("--data", o->data, "Generated data: normal, exact or special")
-                          ->check(CLI::IsMember({"normal", "exact", "special"}))
+  CLI::Option* data = cmd->add_option("--data", o->data, "Generated data: normal, exact, special, scaled or mixed")
+                          ->check(CLI::IsMember({"normal", "exact", "special", "scaled", "mixed"}))
                           ->capture_default_str();
   // --backend, --plugin, --seed, --threads: after --input, which CLI11 then
   // names first when both are given ("--input excludes --seed").

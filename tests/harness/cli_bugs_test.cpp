@@ -173,8 +173,8 @@ TEST_F(CliBugs, CheckReportNamesTheIsa) {
                                                        "exact", "--report", path("r.json")});
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   const nlohmann::json report = nlohmann::json::parse(read_file(path("r.json")));
-  ASSERT_EQ(report["backends"].size(), 1u);
-  EXPECT_CONTAINS(report["backends"][0]["description"].get<std::string>(), "ISA scalar (CONVT_CPU_ISA)");
+  ASSERT_EQ(report["conformance"]["backends"].size(), 1u);
+  EXPECT_CONTAINS(report["conformance"]["backends"][0]["description"].get<std::string>(), "ISA scalar (CONVT_CPU_ISA)");
 }
 
 // ---------------------------------------------------------------------------

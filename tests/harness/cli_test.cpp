@@ -254,7 +254,7 @@ std::vector<std::string> with(std::vector<std::string> args, const std::vector<s
 // check judges every other available backend and names them first.
 TEST_F(Cli, CheckByDefaultJudgesEveryAvailableBackendButTheOracle) {
   std::vector<std::string> expected = available_backends();
-  std::erase(expected, "reference");
+  std::erase_if(expected, [](const std::string& b) { return b.starts_with("reference"); });
   if (expected.empty()) GTEST_SKIP() << "no backend other than reference is available";
   std::string names;
   for (const std::string& b : expected) names += (names.empty() ? "" : ", ") + b;
@@ -271,8 +271,8 @@ TEST_F(Cli, CheckByDefaultJudgesEveryAvailableBackendButTheOracle) {
   ASSERT_EQ(convt(with({"check", "--report", path("report.json")}, kOneCase)).code, 0);
   const nlohmann::json report = nlohmann::json::parse(read_file(path("report.json")));
   std::vector<std::string> judged, cases;
-  for (const auto& b : report.at("backends")) judged.push_back(b.at("name"));
-  for (const auto& c : report.at("cases")) cases.push_back(c.at("backend"));
+  for (const auto& b : report.at("conformance").at("backends")) judged.push_back(b.at("name"));
+  for (const auto& c : report.at("conformance").at("records")) cases.push_back(c.at("backend"));
   EXPECT_EQ(judged, expected);
   EXPECT_EQ(cases, expected);
 }

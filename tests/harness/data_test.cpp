@@ -4,6 +4,11 @@
 // normal: reproducible, seed-dependent, and distributed as N(0, 1) (mean,
 //   variance, fourth moment and tails, bounds a uniform or otherwise wrong
 //   generator would violate).
+// scaled: normal data times 2^k per element, every k in [-8, 8] about equally
+//   often; over four orders of magnitude between the 5th and 95th percentile.
+// mixed: magnitudes within 1/16 of 1, x's sign alternating with its input
+//   channel, w's the same for every input channel: the median output is
+//   under 3% of the sum of its |terms| (normal data: over 5%).
 // exact: small integers whose every partial sum stays an integer below 2^24,
 //   so that a float32 computation in a DIFFERENT summation order than the
 //   oracle's (below: a gather loop over taps in reverse order, starting from
@@ -18,8 +23,10 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "harness/bound.h"
@@ -128,7 +135,15 @@ TEST(Data, ParseDataMode) {
   EXPECT_STREQ(data_mode_name(DataMode::normal), "normal");
   EXPECT_STREQ(data_mode_name(DataMode::exact), "exact");
   EXPECT_STREQ(data_mode_name(DataMode::special), "special");
+  EXPECT_STREQ(data_mode_name(DataMode::scaled), "scaled");
+  EXPECT_STREQ(data_mode_name(DataMode::mixed), "mixed");
   for (DataMode mode : kAllDataModes) EXPECT_EQ(*parse_data_mode(data_mode_name(mode)), mode);
+  for (DataMode mode : {DataMode::scaled, DataMode::mixed}) EXPECT_EQ(*parse_data_mode(data_mode_name(mode)), mode);
+  // What check runs by default stays exact, normal, special.
+  EXPECT_EQ(std::size(kAllDataModes), 3u);
+  Result<std::vector<DataMode>> accuracy_modes = parse_data_modes("scaled,mixed");
+  ASSERT_TRUE(accuracy_modes.ok());
+  EXPECT_EQ(*accuracy_modes, (std::vector<DataMode>{DataMode::scaled, DataMode::mixed}));
 }
 
 TEST(Data, ParseDataModes) {
@@ -418,6 +433,114 @@ TEST(SpecialData, PlacesEverySpecialValue) {
   const Tensors tiny = make_tensors(problem("ic1ih1oc1kh1"), DataMode::special, 3);
   EXPECT_FALSE(std::isfinite(tiny.x[0]) && tiny.x[0] != 0 && std::fpclassify(tiny.x[0]) != FP_SUBNORMAL)
       << tiny.x[0];
+}
+
+// ---------------------------------------------------------------------------
+// Scaled data: normal data, each element times 2^k, k uniform in [-8, 8]
+
+TEST(ScaledData, IsNormalDataTimesAPowerOfTwoPerElementSpanningOrdersOfMagnitude) {
+  const Problem p = problem("mb2ic16ih12oc16kh3");  // x: 4608, w: 2304, bias: 16
+  const Tensors normal = make_tensors(p, DataMode::normal, 3), scaled = make_tensors(p, DataMode::scaled, 3);
+  const std::pair<const std::vector<float>*, const std::vector<float>*> pairs[] = {
+      {&normal.x, &scaled.x}, {&normal.w, &scaled.w}, {&normal.bias, &scaled.bias}};
+  std::vector<int> seen(17, 0);
+  for (const auto& [n, s] : pairs) {
+    ASSERT_EQ(n->size(), s->size());
+    for (size_t i = 0; i < n->size(); ++i) {
+      int k = 0;
+      const float mantissa = std::frexp((*s)[i] / (*n)[i], &k);
+      ASSERT_EQ(mantissa, 0.5f) << "element " << i << ": " << (*s)[i] << " / " << (*n)[i] << " is no power of 2";
+      ASSERT_GE(k - 1, -8);
+      ASSERT_LE(k - 1, 8);
+      ++seen[size_t(k - 1 + 8)];
+    }
+  }
+  // Every exponent appears, each about 1/17 of the time.
+  const double total = double(normal.x.size() + normal.w.size() + normal.bias.size());
+  for (int k = -8; k <= 8; ++k) {
+    SCOPED_TRACE(k);
+    EXPECT_NEAR(seen[size_t(k + 8)] / total, 1.0 / 17, 0.015);
+  }
+  // From the 5th to the 95th percentile of |x|: over four orders of
+  // magnitude (normal data: about 30).
+  std::vector<float> magnitudes;
+  for (float v : scaled.x) magnitudes.push_back(std::fabs(v));
+  std::sort(magnitudes.begin(), magnitudes.end());
+  EXPECT_GT(magnitudes[magnitudes.size() * 19 / 20] / magnitudes[magnitudes.size() / 20], 1e4f);
+}
+
+// ---------------------------------------------------------------------------
+// Mixed data: magnitudes near 1, signs that make sums cancel
+
+TEST(MixedData, SignsAlternateWithTheInputChannelAndMagnitudesNearlyEqual) {
+  const Problem p = problem("mb2ic8ih5iw4oc6kh3kw2g2");  // 4 input, 3 output channels per group
+  const Tensors t = make_tensors(p, DataMode::mixed, 11);
+  for (size_t i = 0; i < t.x.size(); ++i) {
+    const int64_t c = int64_t(i) / 20 % 8;
+    ASSERT_EQ(std::signbit(t.x[i]), c % 4 % 2 == 1) << "x element " << i;
+    ASSERT_GE(std::fabs(t.x[i]), 15.0f / 16);
+    ASSERT_LE(std::fabs(t.x[i]), 17.0f / 16);
+  }
+  // w's sign depends on (co, kh, kw) only: the same for every input channel.
+  const size_t block = 3 * 3 * 2;
+  int negative = 0;
+  for (size_t i = 0; i < t.w.size(); ++i) {
+    ASSERT_EQ(std::signbit(t.w[i]), std::signbit(t.w[i % block])) << "w element " << i;
+    ASSERT_GE(std::fabs(t.w[i]), 15.0f / 16);
+    ASSERT_LE(std::fabs(t.w[i]), 17.0f / 16);
+    negative += i < block && std::signbit(t.w[i]);
+  }
+  EXPECT_GT(negative, 0);
+  EXPECT_LT(negative, int(block));
+  for (size_t c = 0; c < t.bias.size(); ++c)
+    EXPECT_TRUE(std::signbit(t.bias[c]) == (c % 2 == 1) && std::fabs(t.bias[c]) >= 15.0f / 256 &&
+                std::fabs(t.bias[c]) <= 17.0f / 256)
+        << "bias " << c << ": " << t.bias[c];
+  // The magnitudes are not on a coarse grid: TF32 has low bits to drop.
+  int beyond_tf32 = 0;
+  for (float v : t.x) {
+    uint32_t bits;
+    std::memcpy(&bits, &v, sizeof bits);
+    beyond_tf32 += (bits & 0x1fff) != 0;
+  }
+  EXPECT_GT(beyond_tf32, int(t.x.size()) * 9 / 10);
+}
+
+// The point of mixed data: outputs far smaller than the sum of their |terms|.
+double median_cancellation(const Problem& p, DataMode mode) {
+  const Tensors t = make_tensors(p, mode, 2);
+  const std::vector<double> y = oracle(p, t);
+  const Terms terms = count_terms(p, t);
+  std::vector<double> ratio;
+  for (size_t i = 0; i < y.size(); ++i) ratio.push_back(std::fabs(y[i]) / terms.s[i]);
+  std::nth_element(ratio.begin(), ratio.begin() + int64_t(ratio.size() / 2), ratio.end());
+  return ratio[ratio.size() / 2];
+}
+
+TEST(MixedData, SumsCancel) {
+  for (const char* d : {"ic8ih5oc4kh3", "mb2ic16ih6oc8kh4sh2", "ic32ih4oc4kh1", "ic12ih5oc8kh3g2"}) {
+    SCOPED_TRACE(d);
+    const double mixed = median_cancellation(problem(d), DataMode::mixed);
+    const double normal = median_cancellation(problem(d), DataMode::normal);
+    EXPECT_LT(mixed, 0.03);
+    EXPECT_GT(normal, 0.05);
+  }
+}
+
+TEST(ScaledAndMixedData, ArePureFunctionsOfSeedTensorAndIndex) {
+  const Problem p = problem("mb2ic8ih5iw7oc12kh3kw2sh2g4");
+  for (DataMode mode : {DataMode::scaled, DataMode::mixed}) {
+    SCOPED_TRACE(data_mode_name(mode));
+    const Tensors a = make_tensors(p, mode, 5), b = make_tensors(p, mode, 5), c = make_tensors(p, mode, 6);
+    EXPECT_TRUE(bitwise_equal(a.x, b.x) && bitwise_equal(a.w, b.w) && bitwise_equal(a.bias, b.bias));
+    EXPECT_LT(fraction_equal(a.x, c.x), 0.01);
+    EXPECT_LT(fraction_equal(a.w, c.w), 0.01);
+    // A larger batch extends the input, it does not reshuffle it.
+    const Tensors one = make_tensors(problem("mb1ic4ih5oc6kh3"), mode, 3);
+    const Tensors three = make_tensors(problem("mb3ic4ih5oc6kh3"), mode, 3);
+    EXPECT_TRUE(bitwise_equal(one.x, std::vector<float>(three.x.begin(), three.x.begin() + int64_t(one.x.size()))));
+    EXPECT_TRUE(bitwise_equal(one.w, three.w));
+  }
 }
 
 // ---------------------------------------------------------------------------

@@ -78,6 +78,6 @@ out=$("$build/convt" check --backend reference --data exact --filter '^pt_nn_gro
 grep -q '^tests:1 passed:1 ' <<<"$out" || fail "$out"
 
 version=$("$convt" --version)
-[[ $version =~ ^convt\ [0-9]+\.[0-9]+\.[0-9]+\ \(commit\ [^,\ ]+,\ [A-Za-z]*\ build\;\ backends\ compiled\ in:\ reference,\ cpu ]] ||
+[[ $version =~ ^convt\ [0-9]+\.[0-9]+\.[0-9]+\ \(commit\ [^,\ ]+,\ [A-Za-z]*\ build\;\ backends\ compiled\ in:\ reference,\ reference-tf32,\ reference-tf32-trunc,\ cpu ]] ||
   fail "--version: $version"
 echo "install_test: passed ($version)"
