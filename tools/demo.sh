@@ -54,8 +54,11 @@ echo "== summary ($out)"
 echo "check:       $(grep -m1 '^tests:' "$out/check.txt")"
 sed -n '/^skipped (/,/^[^ ]/p' "$out/check.txt" | grep '^ ' | sed 's/^/  skipped /'
 grep -h '^failed (' "$out/check.txt" | sed 's/^/  /'
-echo "determinism: $(tail -n 1 "$out/determinism.txt")"
-echo "accuracy:    $(tail -n 1 "$out/accuracy.txt")"
+echo "determinism:"
+grep -E '^[^ ]+ +problems:|^  failed ' "$out/determinism.txt" | sed 's/^/  /'
+echo "accuracy:"
+sed -n '/^backend /,/^wrote /p' "$out/accuracy.txt" | grep -v '^wrote ' | sed 's/^/  /'
+grep -h '^  failed ' "$out/accuracy.txt" | sed 's/^/  /' || true
 echo "bench:       $(grep -c ' us ' "$out/bench.txt") benchmarks; $(grep -c 'ERROR OCCURRED' "$out/bench.txt") not run"
 echo "report:      $out/report.json"
 echo "page:        $out/report.html"
