@@ -32,7 +32,6 @@ namespace {
 using report::DeterminismRecord;
 using report::DeterminismVerdict;
 
-constexpr int kExitInterrupted = 130;
 constexpr int kMaxThreadCheck = 8;       // thread counts 1..T, T at most this
 constexpr size_t kDefaultSuiteStride = 10;  // the default problems: every 10th of conformance.json
 constexpr size_t kShownPerBackend = 10;     // failures listed per backend
@@ -183,7 +182,7 @@ int determinism(const DeterminismArgs& a) {
     std::cout << "interrupted (signal " << interrupting_signal() << ") after " << records.size() << " of "
               << selected->size() * backends->size() << " measurements"
               << (a.report.empty() ? "" : "; the report is marked partial") << '\n';
-    return kExitInterrupted;
+    return kInterrupted;
   }
   const bool failed = std::any_of(records.begin(), records.end(), [](const DeterminismRecord& r) {
     return r.verdict == DeterminismVerdict::failed || r.verdict == DeterminismVerdict::error;

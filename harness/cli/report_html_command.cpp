@@ -25,29 +25,6 @@ struct HtmlArgs {
   std::string baseline;
 };
 
-std::optional<Error> write_page(const std::string& path, const std::string& page) {
-  namespace fs = std::filesystem;
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) return Error{path + ": cannot write the page (cannot create " + temporary + ")"};
-    out << page;
-    out.flush();
-    if (!out) {
-      std::error_code ec;
-      fs::remove(temporary, ec);
-      return Error{path + ": cannot write the page (disk full?)"};
-    }
-  }
-  std::error_code ec;
-  fs::rename(temporary, path, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove(temporary, ignored);
-    return Error{path + ": cannot write the page: " + ec.message()};
-  }
-  return std::nullopt;
-}
 
 int html(const HtmlArgs& a) {
   std::vector<nlohmann::json> reports;
@@ -76,7 +53,7 @@ int html(const HtmlArgs& a) {
     }
   }
   const std::string page = report::render_html(doc, report::HtmlOptions{a.baseline});
-  if (std::optional<Error> e = write_page(a.output, page)) return bad_input(*e);
+  if (std::optional<Error> e = report::write_atomically(a.output, page)) return bad_input(*e);
   size_t plots = 0;
   for (size_t at = page.find("<svg class=\"plot\""); at != std::string::npos;
        at = page.find("<svg class=\"plot\"", at + 1))

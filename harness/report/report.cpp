@@ -72,7 +72,7 @@ nlohmann::json new_report(const RunInfo& info) {
   return {{"schema_version", kSchemaVersion}, {"partial", false}, {"context", make_context(info)}};
 }
 
-std::optional<Error> write_report(const std::string& path, const nlohmann::json& doc) {
+std::optional<Error> write_atomically(const std::string& path, const std::string& text) {
   namespace fs = std::filesystem;
   const fs::path target(path);
   std::string name = ".";
@@ -82,22 +82,27 @@ std::optional<Error> write_report(const std::string& path, const nlohmann::json&
   const fs::path temporary = target.parent_path() / name;
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) return Error{path + ": cannot write the report (cannot create " + temporary.string() + ")"};
-    out << doc.dump(1) << '\n';
+    if (!out) return Error{path + ": cannot write it (cannot create " + temporary.string() + ")"};
+    out << text;
     out.flush();
     if (!out) {
       std::error_code ec;
       fs::remove(temporary, ec);
-      return Error{path + ": cannot write the report (disk full?)"};
+      return Error{path + ": cannot write it (disk full?)"};
     }
   }
   std::error_code ec;
   fs::rename(temporary, target, ec);
   if (ec) {
-    fs::remove(temporary, ec);
-    return Error{path + ": cannot write the report: " + ec.message()};
+    std::error_code ignored;
+    fs::remove(temporary, ignored);
+    return Error{path + ": cannot write it: " + ec.message()};
   }
   return std::nullopt;
+}
+
+std::optional<Error> write_report(const std::string& path, const nlohmann::json& doc) {
+  return write_atomically(path, doc.dump(1) + "\n");
 }
 
 Result<nlohmann::json> read_report(const std::string& path) {

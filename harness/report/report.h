@@ -52,9 +52,12 @@ nlohmann::json make_context(const RunInfo& info);
 // A report with the context and no sections.
 nlohmann::json new_report(const RunInfo& info);
 
-// Writes the document atomically (a temporary file beside it, then rename),
-// so that a reader never sees half a report and an earlier report stays
-// whole until the new one is complete.
+// Writes `text` atomically (a temporary file beside it, then rename), so
+// that a reader never sees half a file and an earlier file stays whole
+// until the new one is complete.
+std::optional<Error> write_atomically(const std::string& path, const std::string& text);
+
+// The document, written so.
 std::optional<Error> write_report(const std::string& path, const nlohmann::json& doc);
 
 // A report, or a Google Benchmark JSON file (convt bench --report), which
