@@ -39,6 +39,10 @@ const std::vector<BackendEntry>& backend_registry() {
       onednn_nchw_backend(),
       cudnn_backend(),
       cudnn_engine_backends(),
+      cuda_direct_backend(),
+      cuda_backend(),
+      cuda_direct_host_backend(),
+      cuda_host_backend(),
   };
   return registry;
 }
@@ -104,17 +108,22 @@ Result<std::vector<NamedBackend>> make_backends(std::string_view names,
   return backends;
 }
 
-std::string device_of(std::string_view name) {
+const BackendEntry* registry_entry(std::string_view name) {
   for (const BackendEntry& e : backend_registry())
-    if (e.name == name || in_family(e, name)) return e.device;
-  return "cpu";
+    if (e.name == name || in_family(e, name)) return &e;
+  return nullptr;
+}
+
+std::string device_of(std::string_view name) {
+  const BackendEntry* e = registry_entry(name);
+  return e ? e->device : "cpu";
 }
 
 Result<std::vector<std::string>> backends_but_the_oracle(std::string_view device) {
   std::vector<std::string> chosen;
   std::string why;
   for (const BackendEntry& e : backend_registry()) {
-    if (e.name.starts_with("reference") || !e.family_prefix.empty() || (!device.empty() && e.device != device))
+    if (e.only_when_named || !e.family_prefix.empty() || (!device.empty() && e.device != device))
       continue;
     if (e.misconfigured) return Error{"backend '" + e.name + "' is not available: " + e.unavailable};
     if (e.unavailable.empty())

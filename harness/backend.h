@@ -76,6 +76,13 @@ struct BackendEntry {
   // named, the backend still exists and each of its cases is skipped with
   // the reason, so that a run that also judges others goes on.
   bool device_missing = false;
+  // Runs only when named: the oracle and its models, and GPU kernels
+  // executed on the host (left out of the default choice of `check`,
+  // `fuzz` and `bench`).
+  bool only_when_named = false;
+  // Why `convt bench` does not time it (a checker, not an implementation to
+  // time); empty when it does.
+  std::string untimed = {};
   // A family of backends named "<prefix><member>" ("cudnn:" + an engine
   // number), listed as `name` ("cudnn:<engine>"); "<prefix>*" names every
   // member that members() lists. Empty for a single backend.
@@ -99,6 +106,10 @@ struct NamedBackend {
 // lists the known ones.
 Result<NamedBackend> make_backend(std::string_view name, const BackendOptions& options = {});
 
+// The registry's entry of the backend of that name (a family's for a
+// member); null for a name the registry lacks (a plugin's).
+const BackendEntry* registry_entry(std::string_view name);
+
 // The device of the backend of that name: "cpu" for a plugin's.
 std::string device_of(std::string_view name);
 
@@ -111,8 +122,8 @@ Result<std::vector<NamedBackend>> make_backends(std::string_view names,
                                                 const BackendOptions& options = {});
 
 // The names of the available implementations: every available backend but
-// the oracle and its models (`reference`, `reference-tf32...`, which run
-// only when named) and the members of families (named one by one or with
+// those that run only when named (the oracle, its models, host execution
+// of GPU kernels) and the members of families (named one by one or with
 // "<prefix>*"), of `device` only unless it is empty, in registry order;
 // when there is none, an error that says why each other one is not
 // available.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: sets itself up on a fresh Debian 12 machine, builds convt,
 # and writes the report of this machine into reports/<host>-<date>/:
-#   check        the default suite on every available backend (conformance)
+#   check        the default suite on every available backend (conformance),
+#                convt's CUDA kernels executed on the host too
 #   determinism  a representative subset, 20 runs each, thread counts 1..T
 #   accuracy     the same subset against the oracle, strict and TF32 bounds
 #   bench        configs/real_shapes.json, short, on every available backend
@@ -18,9 +19,12 @@ mkdir -p "$out" || exit
 
 "$convt" --version
 "$convt" list | tee "$out/backends.txt"
-# The implementations: every available backend but the references and the
-# family of single cuDNN engines (`convt check --backend 'cudnn:*'` runs those).
-backends=$(awk '$3 == "available" && $1 !~ /^reference/ && $1 !~ /</ {print $1}' "$out/backends.txt" | paste -sd,)
+# The implementations: every available backend but the references, the
+# family of single cuDNN engines (`convt check --backend 'cudnn:*'` runs those)
+# and the GPU kernels executed on the host, which only the check runs.
+backends=$(awk '$3 == "available" && $1 !~ /^reference/ && $1 !~ /</ && $1 !~ /@host$/ {print $1}' \
+  "$out/backends.txt" | paste -sd,)
+on_host=$(awk '$3 == "available" && $1 ~ /@host$/ {print $1}' "$out/backends.txt" | paste -sd,)
 
 failed=0
 # step NAME COMMAND...: runs it with its output on the terminal and in
@@ -36,7 +40,7 @@ step() {
   ((rc == 0)) || { echo "($name exited with $rc)"; failed=1; }
 }
 
-step check "$convt" check --backend "$backends" --report "$out/check.json"
+step check "$convt" check --backend "$backends${on_host:+,$on_host}" --report "$out/check.json"
 step determinism "$convt" report determinism --backend "$backends" --runs 20 --report "$out/determinism.json"
 step accuracy "$convt" report accuracy --backend "$backends,reference-tf32,reference-tf32-trunc" \
   --report "$out/accuracy.json"

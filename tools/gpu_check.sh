@@ -154,9 +154,9 @@ step list-save-gpu 20 '"$CONVT" list --save-gpu "$LOGS/gpu.json"'
 step engines-device 30 '"$CONVT" list --problem mb16ic256ih8oc128kh4sh2ph1 --gpu device --json >"$LOGS/engines-device.json"'
 step engines-h200 30 '"$CONVT" list --problem mb16ic256ih8oc128kh4sh2ph1 --gpu h200 --json >"$LOGS/engines-h200.json"'
 
-# 7. cudnn (PyTorch's choice) on the default suite, configs/conformance.json
+# 7. cudnn (PyTorch's choice) and convt's own kernels on the default suite, configs/conformance.json
 for tf32 in off on; do
-  step check-cudnn-tf32-$tf32 60 "\"\$CONVT\" check --backend cudnn --isolate off --tf32 $tf32 \
+  step check-cudnn-tf32-$tf32 90 "\"\$CONVT\" check --backend cudnn,cuda,cuda-direct --isolate off --tf32 $tf32 \
     --report \"\$LOGS/check-cudnn-tf32-$tf32.json\" --junit \"\$LOGS/check-cudnn-tf32-$tf32.xml\""
 done
 
@@ -182,12 +182,12 @@ export -f engine_shards
 step check-engines 120 engine_shards
 grep -h '^== ' "$LOGS/check-engines.txt" 2>/dev/null | tail -1 | sed 's/^/  check-engines: /' >>"$summary"
 
-# 9. timing on configs/real_shapes.json: cudnn; then every engine, one
+# 9. timing on configs/real_shapes.json: cudnn and convt's kernels; then every engine, one
 # problem at a time (TF32 off, then on; each its own complete report),
 # until the time is spent. Google Benchmark 1.7 (Debian 12's) takes
 # --benchmark_min_time in plain seconds: 0.05, not 0.05s.
 for tf32 in off on; do
-  step bench-cudnn-tf32-$tf32 40 "\"\$CONVT\" bench --backend cudnn --config configs/real_shapes.json --tf32 $tf32 \
+  step bench-cudnn-tf32-$tf32 60 "\"\$CONVT\" bench --backend cudnn,cuda,cuda-direct --config configs/real_shapes.json --tf32 $tf32 \
     --report \"\$LOGS/bench-cudnn-tf32-$tf32.json\" --benchmark_min_time=0.05"
 done
 engine_bench() {

@@ -15,5 +15,9 @@ BackendEntry onednn_backend();
 BackendEntry onednn_nchw_backend();
 BackendEntry cudnn_backend();
 BackendEntry cudnn_engine_backends();
+BackendEntry cuda_direct_backend();
+BackendEntry cuda_backend();
+BackendEntry cuda_direct_host_backend();
+BackendEntry cuda_host_backend();
 
 }  // namespace convt

@@ -7,26 +7,20 @@
 // the engines noted NONDETERMINISTIC, and those kept otherwise say they are
 // not deterministic, so that --repeat records their differences.
 //
-// The guards hold on the device: the device output is the host's guarded
-// frame (harness/guarded_output.h: NaN prefill, canaries) copied to the
-// device before each run and back whole after it, so an unwritten element
-// or a write outside the output fails the case as on the CPU. Timing: CUDA
-// events around the device work, and around the copies apart.
+// The guards hold on the device and the timing comes from CUDA events
+// (harness/backends/device_run.h).
 //
 // GPU cases run in a worker process by default (a GPU fault poisons the
 // process): nothing here touches CUDA before the first unsupported() or
 // prepare().
 #include <charconv>
-#include <cstring>
 
 #include "harness/backends/adapters.h"
-#include "harness/guarded_output.h"
+#include "harness/backends/device_run.h"
 
 #ifdef CONVT_HAVE_CUDNN
 #include "optimized/cudnn/deviceless_plan.h"
 #include "optimized/cudnn/dgrad.h"
-#include "optimized/device/availability.h"
-#include "optimized/device/device.h"
 #endif
 
 namespace convt {
@@ -55,58 +49,19 @@ class CudnnBackend final : public Backend {
   std::optional<Error> prepare(const Problem& p, const float* w, const float* bias) override {
     if (auto e = plan(p)) return e;
     if (!plan_->not_supported.empty()) return Error{plan_->not_supported};
-    const auto bytes = [](int64_t elements) { return size_t(elements) * sizeof(float); };
-    const Problem& q = *planned_for_;
-    prefill_.emplace(q.output_elements());
-    returned_.emplace(q.output_elements());
-    for (auto [buffer, size] : {std::pair{&x_, bytes(q.input_elements())}, std::pair{&w_, bytes(q.weight_elements())},
-                                std::pair{&bias_, bytes(q.bias_elements())},
-                                std::pair{&y_, bytes(prefill_->frame_elements())},
-                                std::pair{&workspace_, size_t(std::max<int64_t>(plan_->engine.workspace_bytes, 0))}}) {
-      *buffer = device::Buffer();
-      Result<device::Buffer> b = device::Buffer::allocate(size);
-      if (!b) return b.error();
-      *buffer = std::move(b).value();
-    }
-    if (auto e = device::copy_to_device(w_.get(), w, w_.bytes(), stream_.get())) return e;
-    if (auto e = device::copy_to_device(bias_.get(), bias, bias_.bytes(), stream_.get())) return e;
-    return stream_.synchronize();
+    return device_.prepare(*planned_for_, w, bias, size_t(std::max<int64_t>(plan_->engine.workspace_bytes, 0)));
   }
 
   std::optional<Error> run(const float* x, float* y) override {
-    if (!prefill_) return Error{"run before a successful prepare"};
-    const Problem& p = *planned_for_;
-    const cudaStream_t s = stream_.get();
-    float* y_device = y_.floats() + GuardedOutput::kCanary;
-    std::optional<Error> e;
-    const auto step = [&e](std::optional<Error> r) {
-      if (!e && r) e = std::move(r);
-    };
-    step(events_[0].record(s));
-    step(device::copy_to_device(x_.get(), x, x_.bytes(), s));
-    step(device::copy_to_device(y_.get(), prefill_->frame(), y_.bytes(), s));
-    step(events_[1].record(s));
-    if (!e) step(dgrad_.execute(x_.floats(), w_.floats(), y_device, workspace_.get()));
-    if (!e && p.bias)
-      step(cudnn::add_bias(y_device, bias_.floats(), p.n, p.c_out, p.h_out() * p.w_out(), s));
-    step(events_[2].record(s));
-    step(device::copy_to_host(returned_->frame(), y_.get(), y_.bytes(), s));
-    step(events_[3].record(s));
-    step(stream_.synchronize());
-    if (e) return e;
-    if (auto damage = returned_->damage()) return Error{"on the device: " + *damage};
-    std::memcpy(y, returned_->values().data(), returned_->values().size_bytes());
-    DeviceTiming t;
-    for (int i = 0; i < 3; ++i) {
-      Result<double> seconds = device::seconds_between(events_[i], events_[i + 1]);
-      if (!seconds) return seconds.error();
-      (i == 1 ? t.device_seconds : t.copy_seconds) += *seconds;
-    }
-    timing_ = t;
-    return std::nullopt;
+    return device_.run(x, y, [&](const DeviceRun::Arrays& a) -> std::optional<Error> {
+      const Problem& p = *planned_for_;  // prepared, or device_.run refuses
+      if (auto e = dgrad_.execute(a.x, a.w, a.y, a.workspace)) return e;
+      if (a.bias) return cudnn::add_bias(a.y, a.bias, p.n, p.c_out, p.h_out() * p.w_out(), a.stream);
+      return std::nullopt;
+    });
   }
 
-  std::optional<DeviceTiming> last_device_timing() const override { return timing_; }
+  std::optional<DeviceTiming> last_device_timing() const override { return device_.timing(); }
   std::string choice() const override {
     if (!plan_ || !plan_->not_supported.empty()) return {};
     if (!plan_->needs_cudnn) return "no cuDNN work (empty problem)";
@@ -123,19 +78,9 @@ class CudnnBackend final : public Backend {
     if (planned_for_ == p) return plan_error_;
     planned_for_ = p;
     plan_.reset();
-    prefill_.reset();
     plan_error_ = [&]() -> std::optional<Error> {
-      if (!stream_.get()) {
-        Result<device::Stream> s = device::Stream::create();
-        if (!s) return s.error();
-        stream_ = std::move(s).value();
-        for (device::Event& ev : events_) {
-          Result<device::Event> made = device::Event::create();
-          if (!made) return made.error();
-          ev = std::move(made).value();
-        }
-      }
-      Result<cudnn::DgradPlan> planned = dgrad_.plan(p, stream_.get());
+      if (auto e = device_.start()) return e;
+      Result<cudnn::DgradPlan> planned = dgrad_.plan(p, device_.stream());
       if (!planned) return planned.error();
       plan_ = std::move(planned).value();
       return std::nullopt;
@@ -145,27 +90,12 @@ class CudnnBackend final : public Backend {
 
   // What planning made; mutable because unsupported() plans.
   mutable cudnn::Dgrad dgrad_;
-  mutable device::Stream stream_;
-  mutable std::array<device::Event, 4> events_;
+  mutable DeviceRun device_;
   mutable std::optional<Problem> planned_for_;
   mutable std::optional<cudnn::DgradPlan> plan_;
   mutable std::optional<Error> plan_error_;
-  mutable std::optional<GuardedOutput> prefill_, returned_;
-  device::Buffer x_, w_, bias_, y_, workspace_;
-  std::optional<DeviceTiming> timing_;
 };
 
-// Why the GPU backends cannot run here, or empty.
-std::string missing_device() {
-  const device::Availability& a = device::availability();
-  return a.device ? std::string() : a.reason;
-}
-
-BackendEntry with_device(BackendEntry e) {
-  e.unavailable = missing_device();
-  e.device_missing = !e.unavailable.empty();
-  return e;
-}
 #endif
 
 }  // namespace

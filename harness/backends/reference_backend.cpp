@@ -28,8 +28,10 @@ class ReferenceBackend final : public Backend {
 }  // namespace
 
 BackendEntry reference_backend() {
-  return {"reference", "cpu", "the oracle: direct loops in double, rounded to float32", "",
-          [](const BackendOptions&) { return std::make_unique<ReferenceBackend>(); }};
+  BackendEntry e{"reference", "cpu", "the oracle: direct loops in double, rounded to float32", "",
+                 [](const BackendOptions&) { return std::make_unique<ReferenceBackend>(); }};
+  e.only_when_named = true;
+  return e;
 }
 
 }  // namespace convt

@@ -109,15 +109,19 @@ class ReferenceTf32Backend final : public Backend {
 }  // namespace
 
 BackendEntry reference_tf32_backend() {
-  return {"reference-tf32", "cpu",
-          "the oracle's loops in float32 on x and w rounded to TF32 (to nearest, ties away: cvt.rna.tf32.f32)", "",
-          [](const BackendOptions&) { return std::make_unique<ReferenceTf32Backend>(Tf32Rounding::to_nearest_away); }};
+  BackendEntry e{"reference-tf32", "cpu",
+                 "the oracle's loops in float32 on x and w rounded to TF32 (to nearest, ties away: cvt.rna.tf32.f32)", "",
+                 [](const BackendOptions&) { return std::make_unique<ReferenceTf32Backend>(Tf32Rounding::to_nearest_away); }};
+  e.only_when_named = true;
+  return e;
 }
 
 BackendEntry reference_tf32_trunc_backend() {
-  return {"reference-tf32-trunc", "cpu",
-          "the oracle's loops in float32 on x and w truncated to TF32 (low 13 bits dropped, as a tensor core may)", "",
-          [](const BackendOptions&) { return std::make_unique<ReferenceTf32Backend>(Tf32Rounding::truncate); }};
+  BackendEntry e{"reference-tf32-trunc", "cpu",
+                 "the oracle's loops in float32 on x and w truncated to TF32 (low 13 bits dropped, as a tensor core may)",
+                 "", [](const BackendOptions&) { return std::make_unique<ReferenceTf32Backend>(Tf32Rounding::truncate); }};
+  e.only_when_named = true;
+  return e;
 }
 
 }  // namespace convt

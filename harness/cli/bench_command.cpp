@@ -47,6 +47,8 @@ Result<std::vector<std::string>> choose_backends(const CommonOptions& c, std::ma
   if (!made) return c.plugins.empty() ? Error{"--backend: " + made.error().message} : made.error();
   std::vector<std::string> chosen;
   for (const NamedBackend& b : *made) {
+    if (const BackendEntry* e = b.plugin_path.empty() ? registry_entry(b.name) : nullptr; e && !e->untimed.empty())
+      return Error{"--backend: " + e->untimed};
     if (std::find(chosen.begin(), chosen.end(), b.name) != chosen.end())
       return Error{"two backends are named " + b.name + ": benchmark names would collide"};
     chosen.push_back(b.name);

@@ -41,7 +41,8 @@ void add_common_options(CLI::App* cmd, CommonOptions& o, const CommonSpec& spec)
   if (spec.math) {
     cmd->add_option("--tf32", o.tf32,
                     "on|off: allow TF32 tensor cores (cuDNN's engines noted TENSOR_CORE, judged by the bound of "
-                    "TF32 inputs, 2^-10); PyTorch's default for cuDNN convolutions is on")
+                    "TF32 inputs, 2^-10; convt's cuda kernel on mma.sync, inputs rounded, 2^-11); PyTorch's default "
+                    "for cuDNN convolutions is on")
         ->check(CLI::IsMember({"on", "off"}))
         ->capture_default_str();
     cmd->add_flag("--deterministic", o.deterministic,

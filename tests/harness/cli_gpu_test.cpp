@@ -1,5 +1,5 @@
-// The GPU backends on a machine without a GPU, as a user meets them: `convt
-// list` says why they are unavailable (CUDA's own words); check, fuzz and
+// The GPU backends (cuDNN's, convt's CUDA kernels) on a machine without a
+// GPU, as a user meets them: `convt list` says why they are unavailable (CUDA's own words); check, fuzz and
 // bench report their cases skipped with that reason and exit 0; run fails
 // the one case; --save-gpu says it needs a GPU; --tf32 and --deterministic
 // are accepted everywhere. Built without cuDNN, naming them is an error that
@@ -25,6 +25,7 @@ class CliGpu : public Cli {
     if (cudnn_line_.find(" available ") != std::string::npos) GTEST_SKIP() << "this machine has a GPU";
   }
   static bool built_with_cudnn() { return CONVT_TEST_HAVE_CUDNN; }
+  static bool built_with_cuda() { return CONVT_TEST_HAVE_CUDA; }
   std::string cudnn_line_;
 };
 
@@ -95,6 +96,29 @@ TEST_F(CliGpu, RunFailsTheCaseAndSaveGpuNeedsAGpu) {
   EXPECT_CONTAINS(save.err, "--save-gpu needs a GPU: no usable CUDA device");
   EXPECT_FALSE(fs::exists(path("gpu.json")));
   expect_bad_input({"list", "--problem", kProblem, "--gpu", "device"}, "--gpu device: no usable CUDA device");
+}
+
+// convt's own CUDA kernels behave as the cuDNN backends do without a GPU.
+TEST_F(CliGpu, OwnKernelsSkipLikeCudnn) {
+  if (!built_with_cuda()) {
+    expect_bad_input({"check", "--backend", "cuda", "--problem", kProblem}, "backend 'cuda' is not available");
+    return;
+  }
+  const Outcome list = convt({"list"});
+  EXPECT_CONTAINS(list.out, "cuda-direct           cuda  unavailable    no usable CUDA device");
+  const Outcome r = convt({"check", "--backend", "cuda,cuda-direct,cpu", "--problem", kProblem, "--tf32", "on"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_CONTAINS(r.out, "tests:9 passed:3 failed:0 mistrusted:0 skipped:6");
+  EXPECT_CONTAINS(r.out, "6 case(s) of cuda, cuda-direct (2 backends): no usable CUDA device: cudaGetDeviceCount");
+  const Outcome bench = convt({"bench", "--backend", "cuda,cuda-direct", "--problem", kProblem});
+  EXPECT_EQ(bench.code, 0) << bench.out << bench.err;
+  EXPECT_CONTAINS(bench.out, "unsupported problem: no usable CUDA device");
+  const Outcome fuzz = convt({"fuzz", "--backend", "cuda-direct", "--cases", "20"});
+  EXPECT_EQ(fuzz.code, 0) << fuzz.out << fuzz.err;
+  EXPECT_CONTAINS(fuzz.out, "every case skipped");
+  const Outcome run = convt({"run", "--backend", "cuda", "--problem", kProblem});
+  EXPECT_EQ(run.code, 1) << run.out << run.err;
+  EXPECT_CONTAINS(run.err, "no usable CUDA device");
 }
 
 }  // namespace

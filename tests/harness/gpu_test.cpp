@@ -1,5 +1,5 @@
-// The GPU backends on a GPU (CTest label `gpu`): `cudnn` matches the oracle
-// on problems with every parameter; every engine of `cudnn:*` passes or is
+// The GPU backends on a GPU (CTest label `gpu`): `cudnn` and convt's own
+// kernels match the oracle on problems with every parameter; every engine of `cudnn:*` passes or is
 // skipped in the mode its notes declare, TF32 on and off; device timing is
 // reported; a case isolated in a worker process runs on the GPU (CUDA is
 // first touched in the worker); this GPU's saved properties plan engines.
@@ -7,11 +7,13 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <string>
 
 #include "harness/backend.h"
 #include "harness/check_case.h"
+#include "harness/data.h"
 #include "optimized/cudnn/deviceless_plan.h"
 #include "optimized/cudnn/dgrad.h"
 #include "optimized/device/availability.h"
@@ -54,6 +56,34 @@ TEST(GpuCudnn, MatchesTheOracleWithEveryParameter) {
         }
       }
   }
+}
+
+// convt's own kernels on the device: they pass where their host execution
+// (the same code, cuda@host) passes, and give the same bits from run to run.
+// (Device and host bits may differ: nvcc contracts a * b + c into fused
+// multiply-adds, the host compiler need not.)
+TEST(GpuCudaKernels, MatchTheOracleAndTheirHostExecution) {
+  for (const char* name : {"cuda-direct", "cuda"})
+    for (bool tf32 : {false, true}) {
+      Result<NamedBackend> device = make_backend(name, BackendOptions{.allow_tf32 = tf32});
+      Result<NamedBackend> host = make_backend(std::string(name) + "@host", BackendOptions{.allow_tf32 = tf32});
+      ASSERT_TRUE(device.ok() && host.ok());
+      for (const char* d : kProblems)
+        for (DataMode mode : {DataMode::exact, DataMode::normal, DataMode::special}) {
+          SCOPED_TRACE(std::string(name) + " " + d + (tf32 ? " tf32 on" : " tf32 off"));
+          EXPECT_EQ(run_case(*host->backend, spec(d, mode)).verdict, Verdict::passed);
+          const CaseResult r = run_case(*device->backend, spec(d, mode));
+          EXPECT_EQ(r.verdict, Verdict::passed) << r.reason;
+          if (mode != DataMode::normal) continue;
+          const Problem p = problem(d);
+          const Tensors t = make_tensors(p, mode, 7);
+          const float* bias = p.bias ? t.bias.data() : nullptr;
+          std::vector<float> first(size_t(p.output_elements())), again(first.size());
+          ASSERT_FALSE(run_once(*device->backend, p, t.x.data(), t.w.data(), bias, first.data()));
+          ASSERT_FALSE(device->backend->run(t.x.data(), again.data()));
+          EXPECT_EQ(0, std::memcmp(first.data(), again.data(), first.size() * sizeof(float)));
+        }
+    }
 }
 
 TEST(GpuCudnn, EveryEngineInTheModeItsNotesDeclare) {
