@@ -31,8 +31,22 @@ bool weights_finite(const Problem& p, const float* w) {
 
 namespace {
 
-bool runs_phase_gemm(KernelChoice choice) {
-  return choice.algorithm == Algorithm::phase_gemm && choice.weights_finite;
+// The phase GEMM's narrowest tile has 32 columns (output channels of a
+// group): with fewer than this many channels per group (depthwise layers)
+// most of its multiplies would be padding, and the direct gather runs.
+constexpr int kMinPhaseGemmChannels = 8;
+
+// Why phase_gemm hands p to the direct kernel; empty when it runs itself.
+std::string direct_instead(const Geometry& g, KernelChoice choice) {
+  if (choice.algorithm != Algorithm::phase_gemm) return {};
+  if (!choice.weights_finite) return "weights hold Inf or NaN: ";
+  if (g.c_out_per_group < kMinPhaseGemmChannels)
+    return std::to_string(g.c_out_per_group) + " output channel(s) per group: ";
+  return {};
+}
+
+bool runs_phase_gemm(const Geometry& g, KernelChoice choice) {
+  return choice.algorithm == Algorithm::phase_gemm && direct_instead(g, choice).empty();
 }
 
 }  // namespace
@@ -63,8 +77,8 @@ Geometry geometry_of(const Problem& p) {
 
 std::string describe(const Problem& p, KernelChoice choice) {
   const Geometry g = geometry_of(p);
-  if (runs_phase_gemm(choice)) return describe_phase_gemm(g, choice.tf32);
-  return std::string(choice.algorithm == Algorithm::phase_gemm ? "weights hold Inf or NaN: " : "") + "direct gather, " + std::to_string(DirectKernel::kThreads) + " threads, " +
+  if (runs_phase_gemm(g, choice)) return describe_phase_gemm(g, choice.tf32);
+  return direct_instead(g, choice) + "direct gather, " + std::to_string(DirectKernel::kThreads) + " threads, " +
          std::to_string(DirectKernel{g}.blocks()) + " blocks";
 }
 
@@ -72,7 +86,7 @@ std::optional<Error> run_on_host(const Problem& p, KernelChoice choice, const fl
                                  const float* bias, float* y, const HostRunOptions& options) {
   if (auto why = unsupported(p)) return Error{*why};
   const Geometry g = geometry_of(p);
-  if (runs_phase_gemm(choice)) return run_phase_gemm_on_host(g, choice.tf32, x, w, bias, y, options);
+  if (runs_phase_gemm(g, choice)) return run_phase_gemm_on_host(g, choice.tf32, x, w, bias, y, options);
   return cuda::run_on_host(DirectKernel{g, x, w, bias, y}, options);
 }
 
@@ -81,7 +95,7 @@ std::optional<Error> run_on_device(const Problem& p, KernelChoice choice, const 
                                    const float* bias, float* y, cudaStream_t stream) {
   if (auto why = unsupported(p)) return Error{*why};
   const Geometry g = geometry_of(p);
-  if (runs_phase_gemm(choice))
+  if (runs_phase_gemm(g, choice))
     return device::check(launch_phase_gemm(g, choice.tf32, x, w, bias, y, stream), "launch_phase_gemm");
   return device::check(launch_direct(g, x, w, bias, y, stream), "launch_direct");
 }

@@ -5,7 +5,8 @@
 //   phase_gemm  the stride phases as implicit GEMMs with shared-memory
 //               tiles and register blocking (phase_gemm_kernel.h), FP32 on
 //               CUDA cores, or with tf32 on tensor cores (mma.sync, inputs
-//               rounded by cvt.rna).
+//               rounded by cvt.rna); layers with few output channels per
+//               group (depthwise) go to the direct kernel.
 // Both are deterministic: every output is summed by one thread in a fixed
 // order.
 #pragma once
