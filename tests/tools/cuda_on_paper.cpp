@@ -65,6 +65,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "harness/benchmark.h"  // flops_per_run: the products that land, as convt bench counts
 #include "optimized/cuda/conv_transpose_cuda.h"
 #include "optimized/cuda/direct_kernel.h"
 #include "optimized/cuda/phase_gemm.h"
@@ -138,23 +139,6 @@ Waves waves_of(const Gpu& gpu, int64_t blocks, int blocks_per_sm) {
   const int64_t slots = int64_t(gpu.sms) * blocks_per_sm;
   const int64_t waves = (blocks + slots - 1) / slots;
   return {waves, double(blocks) / double(waves * slots)};
-}
-
-// How many (input position, tap) pairs of one axis land in the output.
-int64_t landing_pairs(int64_t in, int64_t taps, int64_t stride, int64_t pad, int64_t dilation, int64_t out) {
-  int64_t pairs = 0;
-  for (int64_t k = 0; k < taps; ++k)
-    for (int64_t i = 0; i < in; ++i) {
-      const int64_t o = i * stride - pad + k * dilation;
-      pairs += o >= 0 && o < out;
-    }
-  return pairs;
-}
-
-double landing_flops(const Problem& p) {
-  return 2.0 * double(p.n) * double(p.c_out) * double(p.c_in_per_group()) *
-         double(landing_pairs(p.h_in, p.kernel.h, p.stride.h, p.padding.h, p.dilation.h, p.h_out())) *
-         double(landing_pairs(p.w_in, p.kernel.w, p.stride.w, p.padding.w, p.dilation.w, p.w_out()));
 }
 
 double compulsory_bytes(const Problem& p) {
@@ -439,7 +423,7 @@ int main(int argc, char** argv) {
       continue;
     }
     const Geometry g = convt::cuda::geometry_of(p);
-    const double flops = landing_flops(p), bytes = compulsory_bytes(p), ai = flops / bytes;
+    const double flops = flops_per_run(p), bytes = compulsory_bytes(p), ai = flops / bytes;
     const double roof_fp32 = std::min(1.0, ai * gpu.dram_bytes / gpu.fp32_flops);
     const double roof_tf32 = std::min(1.0, ai * gpu.dram_bytes / gpu.tf32_flops);
     problems << "| " << layer.name << " | " << fixed(flops / 1e9, 3) << " | "
@@ -480,15 +464,19 @@ int main(int argc, char** argv) {
     std::cout << "cuda (phase GEMM): choose_tiles gives no tiles (the kernel is not built yet)\n\n";
   else
     std::cout << "cuda (phase GEMM):\n\n" << gemm.str() << '\n';
+  const auto tflops = [](double fraction, double peak) { return " (" + fixed(fraction * peak / 1e12, 1) + " TFLOP/s)"; };
   std::cout << "Geometric mean of the expected fractions over " << e_direct.size() << " layers: direct "
-            << percent(geomean(e_direct)) << " of FP32";
-  if (!e_fp32.empty()) std::cout << ", phase GEMM FP32 " << percent(geomean(e_fp32)) << " of FP32";
-  if (!e_tf32.empty()) std::cout << ", phase GEMM TF32 " << percent(geomean(e_tf32)) << " of TF32";
+            << percent(geomean(e_direct)) << " of FP32" << tflops(geomean(e_direct), gpu.fp32_flops);
+  if (!e_fp32.empty())
+    std::cout << ", phase GEMM FP32 " << percent(geomean(e_fp32)) << " of FP32" << tflops(geomean(e_fp32), gpu.fp32_flops);
+  if (!e_tf32.empty())
+    std::cout << ", phase GEMM TF32 " << percent(geomean(e_tf32)) << " of TF32" << tflops(geomean(e_tf32), gpu.tf32_flops);
   std::cout << '\n';
   if (e_fp32.size() == e_direct.size()) {
     std::vector<double> best;
     for (size_t i = 0; i < e_direct.size(); ++i) best.push_back(std::max(e_direct[i], e_fp32[i]));
-    std::cout << "The better FP32 kernel per layer: " << percent(geomean(best)) << " of FP32 (geometric mean)\n";
+    std::cout << "The better FP32 kernel per layer: " << percent(geomean(best)) << " of FP32"
+              << tflops(geomean(best), gpu.fp32_flops) << " (geometric mean)\n";
   }
   if (skipped) std::cout << skipped << " layers skipped (32-bit indexing)\n";
   if (gemm_missing && !(e_fp32.empty() && e_tf32.empty()))
