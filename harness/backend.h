@@ -77,8 +77,8 @@ struct BackendEntry {
   // the reason, so that a run that also judges others goes on.
   bool device_missing = false;
   // Runs only when named: the oracle and its models, and GPU kernels
-  // executed on the host (left out of the default choice of `check`,
-  // `fuzz` and `bench`).
+  // executed on the host (left out where `check`, `bench` or a report
+  // chooses backends by default).
   bool only_when_named = false;
   // Why `convt bench` does not time it (a checker, not an implementation to
   // time); empty when it does.
