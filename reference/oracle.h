@@ -21,4 +21,15 @@ namespace convt {
 std::vector<double> conv_transpose2d_oracle(const Problem& p, const float* x, const float* w,
                                             const float* bias);
 
+// The same loops with every product and sum in T, in the same order: the
+// oracle is T = double; T = float is how a float32 machine following the
+// definition rounds (the TF32 models of harness/backends use it).
+template <class T>
+std::vector<T> conv_transpose2d_in(const Problem& p, const float* x, const float* w, const float* bias);
+
+extern template std::vector<double> conv_transpose2d_in<double>(const Problem&, const float*, const float*,
+                                                                const float*);
+extern template std::vector<float> conv_transpose2d_in<float>(const Problem&, const float*, const float*,
+                                                              const float*);
+
 }  // namespace convt

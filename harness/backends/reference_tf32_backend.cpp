@@ -11,16 +11,18 @@
 //
 // The bias is not rounded. Products and sums are float32, each product
 // rounded and then added (the build contracts nothing into FMAs: ISO C++,
-// no -ffp-contract=fast), in the oracle's scatter order
-// (reference/oracle.cpp), then the bias is added in float32: one fixed order,
-// so the result is deterministic. Plain loops, single-threaded: a model of
+// no -ffp-contract=fast), by the oracle's own loops in float32
+// (conv_transpose2d_in<float>, reference/oracle.h), the bias added last: one
+// fixed order, so the result is deterministic. Plain loops, single-threaded: a model of
 // the arithmetic, not a fast kernel.
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdint>
 #include <vector>
 
 #include "harness/backends/adapters.h"
+#include "reference/oracle.h"
 
 namespace convt {
 namespace {
@@ -65,37 +67,9 @@ class ReferenceTf32Backend final : public Backend {
   }
 
   std::optional<Error> run(const float* x_in, float* y) override {
-    const Problem& p = problem_;
-    const std::vector<float> x = to_tf32(x_in, p.input_elements(), rounding_);
-    const int64_t H = p.h_out(), W = p.w_out();
-    const int64_t Cig = p.c_in_per_group(), Cog = p.c_out_per_group();
-    for (int64_t i = 0; i < p.output_elements(); ++i) y[i] = 0.0f;
-
-    for (int64_t n = 0; n < p.n; ++n)
-      for (int64_t g = 0; g < p.groups; ++g)
-        for (int64_t ci = 0; ci < Cig; ++ci)
-          for (int64_t ih = 0; ih < p.h_in; ++ih)
-            for (int64_t iw = 0; iw < p.w_in; ++iw) {
-              const float xv = x[size_t(((n * p.c_in + g * Cig + ci) * p.h_in + ih) * p.w_in + iw)];
-              for (int64_t co = 0; co < Cog; ++co)
-                for (int64_t kh = 0; kh < p.kernel.h; ++kh)
-                  for (int64_t kw = 0; kw < p.kernel.w; ++kw) {
-                    const int64_t oh = ih * p.stride.h - p.padding.h + kh * p.dilation.h;
-                    const int64_t ow = iw * p.stride.w - p.padding.w + kw * p.dilation.w;
-                    if (oh < 0 || oh >= H || ow < 0 || ow >= W) continue;
-                    const float wv = w_[size_t((((g * Cig + ci) * Cog + co) * p.kernel.h + kh) * p.kernel.w + kw)];
-                    const float product = xv * wv;
-                    float& out = y[((n * p.c_out + g * Cog + co) * H + oh) * W + ow];
-                    out = out + product;
-                  }
-            }
-
-    if (p.bias)
-      for (int64_t n = 0; n < p.n; ++n)
-        for (int64_t c = 0; c < p.c_out; ++c) {
-          float* plane = y + (n * p.c_out + c) * H * W;
-          for (int64_t i = 0; i < H * W; ++i) plane[i] = plane[i] + bias_[c];
-        }
+    const std::vector<float> x = to_tf32(x_in, problem_.input_elements(), rounding_);
+    const std::vector<float> out = conv_transpose2d_in<float>(problem_, x.data(), w_.data(), bias_);
+    std::copy(out.begin(), out.end(), y);
     return std::nullopt;
   }
 

@@ -26,7 +26,6 @@ namespace {
 struct CheckArgs {
   CommonOptions common;
   std::string filter;
-  std::string shard;
   std::string report;
   std::string junit;
   bool verbose = false;
@@ -73,7 +72,7 @@ int check(const CheckArgs& a) {
   if (!modes) return bad_input(Error{"--data: " + modes.error().message});
   Result<Isolation> isolation = isolation_of(a.common);
   if (!isolation) return bad_input(isolation.error());
-  Result<Shard> shard = choose_shard(a.shard);
+  Result<Shard> shard = choose_shard(a.common.shard);
   if (!shard) return bad_input(shard.error());
   Result<std::vector<SuiteEntry>> all = gather_problems(a.common, "conformance.json");
   if (!all) return bad_input(all.error());
@@ -154,11 +153,9 @@ void add_check_command(CLI::App& app, Action& action) {
                       .seed = "Seed of the data",
                       .repeat = true,
                       .isolation = true,
-                      .math = true});
+                      .math = true,
+                      .shard = true});
   cmd->add_option("--filter", a->filter, "Only problems whose 'name descriptor' matches this regex");
-  cmd->add_option("--shard", a->shard,
-                  "Run shard I of N (I/N); default from GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS, SLURM_ARRAY_TASK_ID or "
-                  "JOB_COMPLETION_INDEX with CONVT_SHARDS (docs/reports.md)");
   cmd->add_option("--report", a->report, "Write a JSON report here");
   cmd->add_option("--junit", a->junit, "Write a JUnit XML report here (a testcase per problem, backend and data mode)");
   cmd->add_flag("--fail-fast", a->fail_fast, "Stop at the first failed case");

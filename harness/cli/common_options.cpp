@@ -49,6 +49,10 @@ void add_common_options(CLI::App* cmd, CommonOptions& o, const CommonSpec& spec)
                   "Deterministic engines only (drops cuDNN's engines noted NONDETERMINISTIC), as "
                   "torch.backends.cudnn.deterministic");
   }
+  if (spec.shard)
+    cmd->add_option("--shard", o.shard,
+                    "Run shard I of N (I/N); default from GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS, SLURM_ARRAY_TASK_ID or "
+                    "JOB_COMPLETION_INDEX with CONVT_SHARDS (docs/reports.md)");
 }
 
 BackendOptions backend_options(const CommonOptions& o) {

@@ -36,6 +36,7 @@ struct CommonOptions {
   double case_timeout = 0;                    // --case-timeout S (0: not given)
   std::string tf32 = "off";                   // --tf32 on|off
   bool deterministic = false;                 // --deterministic
+  std::string shard;                          // --shard I/N (empty: the scheduler's environment says)
 };
 
 // Which of the shared options a command takes: a flag, or the option's help
@@ -50,6 +51,7 @@ struct CommonSpec {
   std::string threads = "Threads of the backends (0: all cores)";
   bool isolation = false;   // --isolate and --case-timeout
   bool math = false;        // --tf32 and --deterministic
+  bool shard = false;       // --shard (harness/shard.h)
 };
 
 // Registers them on `cmd`, writing into `o`, whose values are the defaults

@@ -37,7 +37,6 @@ constexpr int kInterrupted = 130;
 struct AccuracyArgs {
   CommonOptions common;
   std::string data = "normal";
-  std::string shard;
   std::string report;
 };
 
@@ -102,7 +101,7 @@ int report_accuracy(const AccuracyArgs& a) {
   Result<DataMode> data = parse_data_mode(a.data);
   if (!data || (*data != DataMode::normal && *data != DataMode::scaled && *data != DataMode::mixed))
     return bad_input(Error{"--data: expected normal, scaled or mixed, not '" + a.data + "'"});
-  Result<Shard> shard = choose_shard(a.shard);
+  Result<Shard> shard = choose_shard(a.common.shard);
   if (!shard) return bad_input(shard.error());
   Result<std::vector<SuiteEntry>> all = gather_problems(a.common, "conformance.json");
   if (!all) return bad_input(all.error());
@@ -178,13 +177,11 @@ void add_report_accuracy(CLI::App* report, Action& action) {
                                  "only the plugins)",
                       .plugins = true,
                       .seed = "Seed of the data",
-                      .math = true});
+                      .math = true,
+                      .shard = true});
   cmd->add_option("--data", a->data,
                   "normal, scaled (each element times 2^k, k in [-8, 8]) or mixed (signs that cancel)")
       ->capture_default_str();
-  cmd->add_option("--shard", a->shard,
-                  "Run shard I of N (I/N); default from GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS, SLURM_ARRAY_TASK_ID or "
-                  "JOB_COMPLETION_INDEX with CONVT_SHARDS (docs/reports.md)");
   cmd->add_option("--report", a->report, "Write the report (JSON, docs/reports.md) here");
   cmd->callback([a, &action] { action = [a] { return report_accuracy(*a); }; });
 }

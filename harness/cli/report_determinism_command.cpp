@@ -41,7 +41,6 @@ constexpr const char* kDevicelessGpu = "gpus/h100_sxm.json";
 struct DeterminismArgs {
   CommonOptions common;
   int runs = 20;
-  std::string shard;
   std::string report;
 };
 
@@ -132,7 +131,7 @@ void print_summary(const std::vector<NamedBackend>& backends, const std::vector<
 }
 
 int determinism(const DeterminismArgs& a) {
-  Result<Shard> shard = choose_shard(a.shard);
+  Result<Shard> shard = choose_shard(a.common.shard);
   if (!shard) return bad_input(shard.error());
   Result<std::vector<SuiteEntry>> all = gather_problems(a.common, "conformance.json");
   if (!all) return bad_input(all.error());
@@ -207,13 +206,11 @@ void add_report_determinism(CLI::App* report, Action& action) {
                       .seed = "Seed of the normal data",
                       .threads = "Threads of the backends (0: all cores); the CPU backends are also run with 1 to "
                                  "this many (all cores: at most 8) and must agree bitwise",
-                      .math = true});
+                      .math = true,
+                      .shard = true});
   cmd->add_option("--runs", a->runs, "Runs per backend and problem")
       ->check(whole_number(1, 1000))
       ->capture_default_str();
-  cmd->add_option("--shard", a->shard,
-                  "Run shard I of N (I/N); default from GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS, SLURM_ARRAY_TASK_ID or "
-                  "JOB_COMPLETION_INDEX with CONVT_SHARDS (docs/reports.md)");
   cmd->add_option("--report", a->report, "Write the report (JSON, its determinism section) here");
   cmd->callback([a, &action] { action = [a] { return determinism(*a); }; });
 }
